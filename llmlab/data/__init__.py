@@ -76,7 +76,7 @@ def train_val_split(data: Sequence, val_fraction: float = 0.1) -> tuple[Sequence
         raise ValueError(f"val_fraction must be between 0 and 1 (exclusive), got {val_fraction}")
     if len(data) < 2:
         raise ValueError(f"need at least 2 items to split, got {len(data)}")
-    n = int(round(len(data) * (1.0 - val_fraction)))
+    n = round(len(data) * (1.0 - val_fraction))
     n = min(max(n, 1), len(data) - 1)
     return data[:n], data[n:]
 

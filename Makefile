@@ -1,0 +1,57 @@
+# Two commands for learners:  make lab   (set up, open the course)   make test   (set up, test all)
+# Both create .venv on first use and only reinstall when pyproject.toml changes.
+
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed-$(shell cksum < pyproject.toml | cut -d' ' -f1)
+
+.PHONY: setup lab test lint format notebooks exercises colab-env test-colab test-browser clean
+
+$(STAMP): pyproject.toml
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install -q --upgrade pip
+	$(BIN)/python -m pip install -q -e ".[dev]"
+	@rm -f $(VENV)/.installed-*
+	@touch $@
+
+setup: $(STAMP)
+
+lab: $(STAMP)
+	$(BIN)/jupyter lab notebooks/00_welcome.ipynb
+
+lint: $(STAMP)
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+format: $(STAMP)
+	$(BIN)/ruff check --fix .
+	$(BIN)/ruff format .
+
+# Every test: lint, the library, widgets, exercises and graders, then every lesson under nbval.
+test: lint
+	$(BIN)/python -m pytest -q
+	$(BIN)/python -m pytest -q --nbval-lax --nbval-current-env -p no:randomly notebooks
+
+notebooks: $(STAMP)
+	$(BIN)/python lessons/build.py
+
+exercises: $(STAMP)
+	$(BIN)/python exercises/build.py
+
+# The versions Colab preinstalls, in a second environment (see .ci/colab-constraints.txt).
+COLAB := .venv-colab
+$(COLAB)/.installed: pyproject.toml .ci/colab-constraints.txt
+	@test -x $(COLAB)/bin/python || $(PYTHON) -m venv $(COLAB)
+	$(COLAB)/bin/python -m pip install -q --upgrade pip
+	$(COLAB)/bin/python -m pip install -q -c .ci/colab-constraints.txt -e ".[test]"
+	@touch $@
+
+colab-env: $(COLAB)/.installed
+
+test-colab: colab-env
+	$(COLAB)/bin/python -m pytest -q -m "not browser"
+	$(COLAB)/bin/python -m pytest -q --nbval-lax --nbval-current-env notebooks
+
+clean:
+	rm -rf $(VENV) $(COLAB) .pytest_cache .ruff_cache .hypothesis

@@ -1,0 +1,80 @@
+"""Notebooks match their lessons, carry a working Colab badge, and link only to files that exist."""
+
+import importlib.util
+import json
+import re
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+spec = importlib.util.spec_from_file_location("lesson_build", ROOT / "lessons" / "build.py")
+build = importlib.util.module_from_spec(spec)
+spec.loader.exec_module(build)
+
+LESSONS = sorted((ROOT / "lessons").glob("[0-9][0-9]_*.md"))
+NOTEBOOKS = sorted(ROOT.glob("notebooks/*.ipynb")) + sorted(ROOT.glob("exercises/**/*.ipynb"))
+COLAB_LINK = re.compile(
+    r"https://colab\.research\.google\.com/github/([^/]+/[^/]+)/blob/([^/]+)/([^\s)\"']+)"
+)
+
+
+@pytest.mark.parametrize("lesson", LESSONS, ids=lambda p: p.stem)
+def test_notebook_matches_its_lesson(lesson):
+    assert build.problems(lesson, ROOT / "notebooks") == []
+
+
+def test_every_notebook_has_a_lesson_source():
+    stems = {p.stem for p in LESSONS}
+    orphans = [p.name for p in ROOT.glob("notebooks/*.ipynb") if p.stem not in stems]
+    assert orphans == [], f"notebooks without a lesson in lessons/: {orphans}"
+
+
+def _texts():
+    yield ROOT / "README.md", (ROOT / "README.md").read_text()
+    for nb in NOTEBOOKS:
+        cells = json.loads(nb.read_text())["cells"]
+        yield nb, "\n".join("".join(c["source"]) for c in cells)
+
+
+def test_every_colab_link_points_at_a_file_of_this_repository():
+    owner_repo = build.repository_url().removeprefix("https://github.com/")
+    seen = 0
+    for path, text in _texts():
+        for repo, branch, rel in COLAB_LINK.findall(text):
+            seen += 1
+            assert repo == owner_repo, f"{path.name}: Colab link to {repo}, expected {owner_repo}"
+            assert branch == build.BRANCH, f"{path.name}: Colab link to branch {branch}"
+            assert (ROOT / rel).is_file(), f"{path.name}: Colab link to missing file {rel}"
+    assert seen >= 1, "the README must carry at least one Colab badge"
+
+
+@pytest.mark.parametrize("nb", NOTEBOOKS, ids=lambda p: str(p.relative_to(ROOT)))
+def test_notebook_opens_with_its_own_badge_and_the_setup_cell(nb):
+    cells = json.loads(nb.read_text())["cells"]
+    text = "".join(cells[0]["source"]) + "".join(cells[1]["source"]) if len(cells) > 1 else ""
+    assert build.colab_url(nb) in text, f"{nb.name}: the first cells must carry its own badge"
+    code = next(c for c in cells if c["cell_type"] == "code")
+    assert "".join(code["source"]).startswith(build.SETUP_MARKER), (
+        f"{nb.name}: the first code cell must be the set-up cell"
+    )
+
+
+def test_relative_links_in_notebooks_point_at_files_that_exist():
+    for path, text in _texts():
+        for target in re.findall(r"\]\((\.\.?/[^)#\s]+)", text):
+            assert (path.parent / target).resolve().exists(), f"{path.name}: broken link {target}"
+
+
+def test_setup_cell_installs_without_upgrading_colabs_packages():
+    cell = build.setup_cell()
+    assert "--no-deps" in cell and "-U" not in cell and "--upgrade" not in cell
+    assert 'if "google.colab" in sys.modules' in cell, "locally the cell must install nothing"
+
+
+def test_refreshing_a_header_twice_changes_nothing(tmp_path):
+    text = "# 99 · Demo\n\nIntro.\n\n```{code-cell} ipython3\nx = 1\n```\n"
+    target = ROOT / "notebooks" / "99_demo.ipynb"
+    once = build.refresh_header(text, target)
+    assert build.refresh_header(once, target) == once
+    assert once.count("Open In Colab") == 1 and once.count(build.SETUP_MARKER) == 1
