@@ -1,0 +1,231 @@
+"""A byte-level BPE tokenizer (like GPT-2/GPT-4): train, encode, decode, save, load.
+
+Ids 0-255 are the raw bytes, so any text can be encoded; each merge adds one id. Training
+uses the fast numpy trainer (`llmlab.tokenizer.fast`), which learns exactly the merges of the
+readable `train_bpe_naive`. Ties between equally frequent pairs go to the pair whose first
+occurrence comes earliest in the current sequence.
+"""
+
+from __future__ import annotations
+
+import codecs
+import json
+import warnings
+from collections.abc import Iterable, Iterator
+from pathlib import Path
+
+import numpy as np
+
+from llmlab.tokenizer.fast import SEP, apply_merges, iter_merges, pack_chunks
+from llmlab.tokenizer.files import check_bpe_dict, read_json
+from llmlab.tokenizer.split import split_special, split_text
+from llmlab.tokenizer.vocab import MergeStep, build_vocab, render_token
+
+
+class BPETokenizer:
+    """Byte-pair encoding over UTF-8 bytes, with an optional regex pre-split and special tokens.
+
+    Args:
+        pattern: a regex that cuts text into pieces before BPE (e.g. GPT4_SPLIT_PATTERN);
+            None (the default) is plain byte-level BPE over the whole text.
+        special_tokens: e.g. {"<|endoftext|>": 512}; their ids must not be used by merges.
+
+    Example:
+        tok = BPETokenizer(); tok.train("aaabdaaabac", 259)
+        tok.encode("aaabdaaabac") -> [258, 100, 258, 97, 99]
+    """
+
+    def __init__(self, pattern: str | None = None, special_tokens: dict[str, int] | None = None):
+        self.pattern = pattern
+        self.special_tokens = dict(special_tokens or {})
+        self.merges: dict[tuple[int, int], int] = {}
+        self.history: list[MergeStep] = []  # one entry per merge, filled by train()
+        self._check_special(256)
+        self.vocab = self._build_vocab()
+
+    # ---- training -------------------------------------------------------------------------
+
+    def train(self, text: str, vocab_size: int, verbose: bool = False) -> BPETokenizer:
+        """Learn vocab_size - 256 merges from text (special tokens come on top); returns self.
+
+        Special tokens found in the text are cut out and never merged. With verbose=True, print
+        each merge as it is learned; `self.history` keeps them all (pair, new_id, count, token).
+        """
+        for step in self.train_steps(text, vocab_size):
+            if verbose:
+                print(f"merge {step.new_id - 255}/{vocab_size - 256}: {step!r}")
+        return self
+
+    def train_steps(self, text: str, vocab_size: int) -> Iterator[MergeStep]:
+        """Like train(), but a generator: yields each MergeStep as soon as it is learned."""
+        if not isinstance(text, str):
+            raise TypeError(f"text must be a str, got {type(text).__name__}")
+        if not text:
+            raise ValueError("the training text is empty: BPE needs text to count pairs in")
+        if not isinstance(vocab_size, (int, np.integer)) or vocab_size < 256:
+            raise ValueError(
+                f"vocab_size must be an int >= 256 (the 256 byte values come first), got "
+                f"{vocab_size!r}"
+            )
+        self._check_special(vocab_size)
+        self.merges, self.history = {}, []
+        self.vocab = self._build_vocab()
+        for step in iter_merges(self._chunks(text, allowed=self.special_tokens), vocab_size - 256):
+            self.merges[step.pair] = step.new_id
+            self.history.append(step)
+            self.vocab[step.new_id] = step.token  # the tokenizer stays usable mid-training
+            yield step
+        if len(self.merges) < vocab_size - 256:
+            warnings.warn(
+                f"the text ran out of pairs after {len(self.merges)} merges; vocab_size is "
+                f"{256 + len(self.merges)} instead of {vocab_size}",
+                stacklevel=3,  # point at the caller of train()
+            )
+
+    # ---- encoding and decoding --------------------------------------------------------------
+
+    def encode(self, text: str, allowed_special: str | Iterable[str] = "none_raise") -> list[int]:
+        """Text -> token ids.
+
+        Args:
+            text: any string.
+            allowed_special: which special tokens in the text become their special id:
+                "all", "none" (encode them as ordinary text), "none_raise" (the default: raise
+                if one appears, so text from a user cannot smuggle in control tokens), or a set.
+        """
+        if not isinstance(text, str):
+            raise TypeError(f"text must be a str, got {type(text).__name__}")
+        allowed = self._allowed(text, allowed_special)
+        out: list[int] = []
+        for k, part in enumerate(split_special(text, allowed)):
+            if k % 2:
+                out.append(self.special_tokens[part])
+            elif part:
+                ids, _ = pack_chunks(self._chunks(part, allowed={}), dedupe=False)
+                ids = apply_merges(ids, self.merges)
+                out.extend(ids[ids != SEP].tolist())
+        return out
+
+    def decode_bytes(self, ids: Iterable[int]) -> bytes:
+        """Token ids -> the raw bytes they stand for (useful when streaming, see decode_stream)."""
+        vocab = self.vocab
+        ids = list(ids)
+        bad = next((i for i in ids if not (isinstance(i, (int, np.integer)) and i in vocab)), None)
+        if bad is not None:
+            raise ValueError(
+                f"token id {bad!r} is not in the vocabulary (vocab_size {self.vocab_size}; "
+                f"valid ids are 0-{255 + len(self.merges)} and the special tokens "
+                f"{sorted(self.special_tokens.values())})"
+            )
+        return b"".join(vocab[int(i)] for i in ids)
+
+    def decode(self, ids: Iterable[int]) -> str:
+        """Token ids -> text. Never raises on a cut multi-byte character: it shows as "�"."""
+        return self.decode_bytes(ids).decode("utf-8", errors="replace")
+
+    def decode_stream(self, ids: Iterable[int]) -> Iterator[str]:
+        """Decode one token at a time, yielding only complete characters (for streaming).
+
+        A character split across two tokens comes out whole with the second one.
+
+        Example: ids of "中" as bytes [228, 184, 173] -> yields "", "", "中"
+        """
+        decoder = codecs.getincrementaldecoder("utf-8")(errors="replace")
+        for i in ids:
+            yield decoder.decode(self.decode_bytes([i]))
+        tail = decoder.decode(b"", final=True)
+        if tail:
+            yield tail
+
+    def token_text(self, token_id: int) -> str:
+        """A readable form of one token (cut bytes as \\xNN, newlines as \\n)."""
+        return render_token(self.decode_bytes([token_id]))
+
+    @property
+    def vocab_size(self) -> int:
+        """One more than the largest id: the size of an embedding table for this tokenizer."""
+        return max([255 + len(self.merges), *self.special_tokens.values()]) + 1
+
+    # ---- saving -----------------------------------------------------------------------------
+
+    def to_dict(self) -> dict:
+        """Everything needed to rebuild the tokenizer, as JSON-friendly data."""
+        return {
+            "type": "bpe",
+            "pattern": self.pattern,
+            "special_tokens": dict(self.special_tokens),
+            "merges": [[a, b, new_id] for (a, b), new_id in self.merges.items()],
+        }
+
+    @classmethod
+    def from_dict(cls, d: dict, source: str = "the tokenizer data") -> BPETokenizer:
+        """Rebuild a tokenizer from to_dict() output; ValueError says what is wrong with it."""
+        check_bpe_dict(d, source)
+        tok = cls(d["pattern"], d["special_tokens"])
+        tok.merges = {(a, b): new_id for a, b, new_id in d["merges"]}
+        tok._check_special(256 + len(tok.merges))
+        tok.vocab = tok._build_vocab()
+        return tok
+
+    def save(self, path: str | Path) -> None:
+        """Write the tokenizer to a JSON file."""
+        Path(path).write_text(json.dumps(self.to_dict(), ensure_ascii=False), encoding="utf-8")
+
+    @classmethod
+    def load(cls, path: str | Path) -> BPETokenizer:
+        """Read a tokenizer written by save()."""
+        return cls.from_dict(read_json(path), f"the tokenizer file {path}")
+
+    def __repr__(self) -> str:
+        split = "no pre-split" if self.pattern is None else "regex pre-split"
+        return (
+            f"BPETokenizer(vocab_size={self.vocab_size}, merges={len(self.merges)}, {split}, "
+            f"special_tokens={self.special_tokens})"
+        )
+
+    # ---- internals --------------------------------------------------------------------------
+
+    def _chunks(self, text: str, allowed: dict[str, int] | set[str]) -> Iterator[bytes]:
+        for k, part in enumerate(split_special(text, allowed)):
+            if k % 2 == 0:
+                for piece in split_text(part, self.pattern):
+                    yield piece.encode("utf-8")
+
+    def _allowed(self, text: str, allowed_special: str | Iterable[str]) -> set[str]:
+        if allowed_special == "all":
+            return set(self.special_tokens)
+        if allowed_special in ("none", "none_raise"):
+            if allowed_special == "none_raise":
+                found = [s for s in self.special_tokens if s in text]
+                if found:
+                    raise ValueError(
+                        f"the text contains the special token {found[0]!r}; pass "
+                        f"allowed_special='all' to encode it as a special token or 'none' to "
+                        f"encode it as plain text"
+                    )
+            return set()
+        allowed = set(allowed_special)
+        unknown = allowed - set(self.special_tokens)
+        if unknown:
+            raise ValueError(
+                f"allowed_special names {sorted(unknown)}, which are not special tokens of this "
+                f"tokenizer (it has {sorted(self.special_tokens)})"
+            )
+        return allowed
+
+    def _check_special(self, vocab_size: int) -> None:
+        for s, i in self.special_tokens.items():
+            if not isinstance(s, str) or not s or not isinstance(i, int):
+                raise ValueError(f"special tokens map non-empty str -> int, got {s!r}: {i!r}")
+            if i < vocab_size:
+                raise ValueError(
+                    f"special token {s!r} has id {i}, but ids below {vocab_size} belong to bytes "
+                    f"and merges: give special tokens ids >= {vocab_size}"
+                )
+        if len(set(self.special_tokens.values())) < len(self.special_tokens):
+            raise ValueError(f"two special tokens share an id: {self.special_tokens}")
+
+    def _build_vocab(self) -> dict[int, bytes]:
+        vocab = build_vocab(self.merges)
+        vocab.update({i: s.encode("utf-8") for s, i in self.special_tokens.items()})
+        return vocab
