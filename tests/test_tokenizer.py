@@ -1,29 +1,36 @@
 """Tests for llmlab.tokenizer: worked examples, the tie-break rule, fast == naive, round trips,
 streaming safety, files, and every bad input."""
 
+import json
+import warnings
+
 import numpy as np
+import pytest
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from llmlab.data import load_text
 from llmlab.tokenizer import (
     GPT2_SPLIT_PATTERN,
     GPT4_SPLIT_PATTERN,
     BPETokenizer,
     CharTokenizer,
+    fast,
     get_stats,
+    iter_merges,
     merge,
     render_token,
     split_text,
+    tokenizer_from_dict,
+    tokenizer_to_dict,
     train_bpe_naive,
 )
 from llmlab.tokenizer.fast import merge_array, merge_positions, pack_chunks
 
 # Arbitrary Unicode (no surrogates, which UTF-8 cannot encode), plus Chinese and emoji for sure.
 unicode_text = st.text(st.characters(blacklist_categories=("Cs",)), max_size=60)
-mixed_text = st.lists(
-    st.sampled_from(["床前明月光", "疑是地上霜", "🙂", "👩‍👩‍👧", "the ", "aaa", "\n", "x"])
-    | unicode_text,
-    max_size=6,
-).map("".join)
+pieces = ["床前明月光", "疑是地上霜", "🙂", "👩‍👩‍👧", "the ", "aaa", "\n", "x"]
+mixed_text = st.lists(st.sampled_from(pieces) | unicode_text, max_size=6).map("".join)
 small_alphabet = st.text(alphabet="ab c\n中🙂", min_size=1, max_size=40)
 
 
@@ -128,3 +135,263 @@ def test_char_tokenizer_worked_example():
     assert tok.decode([1, 0, 2, 2]) == "hell"
     assert CharTokenizer.from_text("a\n").token_text(0) == "\\n", "newline shows as an escape"
     assert "vocab_size=4" in repr(tok)
+
+
+# ---- fast == naive ---------------------------------------------------------------------------
+
+
+@settings(max_examples=60, deadline=None)
+@given(small_alphabet, st.integers(1, 12))
+def test_fast_trainer_learns_the_same_merges_as_the_naive_loop(text, num_merges):
+    ids = list(text.encode("utf-8"))
+    naive = train_bpe_naive(ids, num_merges)
+    fast = {s.pair: s.new_id for s in iter_merges([text.encode("utf-8")], num_merges)}
+    assert list(fast.items()) == list(naive.items()), "same merges, in the same order"
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(small_alphabet, min_size=1, max_size=6), st.integers(1, 12))
+def test_fast_trainer_equals_naive_with_chunks_and_repeated_chunks(texts, num_merges):
+    """Repeated chunks are stored once with a weight; the merges and the tie-break must not
+    change."""
+    chunks = [t.encode("utf-8") for t in texts + texts[:2]]
+    naive = train_bpe_naive([list(c) for c in chunks], num_merges)
+    fast = {s.pair: s.new_id for s in iter_merges(chunks, num_merges)}
+    assert list(fast.items()) == list(naive.items())
+
+
+def test_fast_equals_naive_on_real_text_with_and_without_pre_split():
+    text = load_text("shakespeare")[:3000]
+    assert iter_merges_dict([text.encode()], 40) == train_bpe_naive(list(text.encode()), 40)
+    chunks = [p.encode() for p in split_text(text, GPT4_SPLIT_PATTERN)]
+    assert iter_merges_dict(chunks, 40) == train_bpe_naive([list(c) for c in chunks], 40)
+
+
+def test_sparse_pair_counting_for_large_vocabularies_gives_the_same_merges(monkeypatch):
+    """Above _MAX_DENSE_BINS possible pairs the trainer counts with np.unique instead."""
+    text = "the cat sat on the mat, 床前明月光 aaaa " * 5
+    dense = iter_merges_dict([text.encode()], 30)
+    monkeypatch.setattr(fast, "_MAX_DENSE_BINS", 10)
+    assert (
+        iter_merges_dict([text.encode()], 30) == dense == train_bpe_naive(list(text.encode()), 30)
+    )
+
+
+def iter_merges_dict(chunks, num_merges):
+    return {s.pair: s.new_id for s in iter_merges(chunks, num_merges)}
+
+
+@settings(max_examples=40, deadline=None)
+@given(small_alphabet, small_alphabet, st.integers(1, 10))
+def test_fast_encode_equals_applying_naive_merges_one_by_one(train_text, text, num_merges):
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # a short text may run out of pairs; that is fine here
+        tok = BPETokenizer().train(train_text, 256 + num_merges)
+    ids = list(text.encode("utf-8"))
+    for pair, new_id in tok.merges.items():
+        ids = merge(ids, pair, new_id)
+    assert tok.encode(text) == ids
+
+
+# ---- round trips -----------------------------------------------------------------------------
+
+
+@settings(max_examples=50, deadline=None)
+@given(mixed_text)
+def test_char_round_trip_on_any_unicode(text):
+    tok = CharTokenizer.from_text(text + "x")
+    assert tok.decode(tok.encode(text)) == text
+
+
+@pytest.fixture(scope="module")
+def trained():
+    """Tokenizers trained once on a mix of English, Chinese and emoji."""
+    text = "the cat sat on the mat. 床前明月光，疑是地上霜。🙂🙂 aaaa\n" * 20
+    specials = {"<|endoftext|>": 400, "<|user|>": 401}
+    return {
+        "plain": BPETokenizer().train(text, 300),
+        "gpt4": BPETokenizer(GPT4_SPLIT_PATTERN).train(text, 300),
+        "special": BPETokenizer(GPT4_SPLIT_PATTERN, specials).train(text, 300),
+    }
+
+
+@settings(max_examples=50, deadline=None)
+@given(mixed_text)
+def test_bpe_round_trip_on_any_unicode(trained, text):
+    for name in ("plain", "gpt4"):
+        tok = trained[name]
+        assert tok.decode(tok.encode(text)) == text, f"round trip failed for {name}"
+
+
+@settings(max_examples=50, deadline=None)
+@given(st.lists(mixed_text | st.sampled_from(["<|endoftext|>", "<|user|>"]), max_size=5))
+def test_bpe_round_trip_with_special_tokens(trained, parts):
+    tok, text = trained["special"], "".join(parts)
+    ids = tok.encode(text, allowed_special="all")
+    assert tok.decode(ids) == text
+    assert ids.count(400) == text.count("<|endoftext|>"), "each special token is one id"
+    plain = tok.encode(text, allowed_special="none")
+    assert 400 not in plain and tok.decode(plain) == text, "'none' encodes them as plain text"
+
+
+def test_special_tokens_are_cut_out_of_training_text():
+    tok = BPETokenizer(special_tokens={"<|eot|>": 300}).train("ab<|eot|>ab<|eot|>ab", 257)
+    assert all(b"<" not in s.token and b"|" not in s.token for s in tok.history)
+    assert tok.encode("ab<|eot|>", allowed_special={"<|eot|>"}) == [256, 300]
+    assert tok.decode([300]) == "<|eot|>" and tok.vocab_size == 301
+
+
+# ---- streaming -------------------------------------------------------------------------------
+
+
+def test_decoding_half_a_multibyte_character_does_not_raise():
+    """ "中" is 3 bytes e4 b8 ad; with no merges each byte is one token."""
+    tok = BPETokenizer()
+    ids = tok.encode("中")
+    assert ids == [0xE4, 0xB8, 0xAD]
+    assert tok.decode(ids[:2]) == "\ufffd", "a cut character shows as the replacement mark"
+    assert tok.decode_bytes(ids[:2]) == b"\xe4\xb8"
+    assert list(tok.decode_stream(ids)) == ["", "", "中"], "streaming waits for whole characters"
+    assert tok.token_text(ids[0]) == "\\xe4"
+
+
+@settings(max_examples=30, deadline=None)
+@given(mixed_text)
+def test_streaming_one_token_at_a_time_gives_back_the_text(trained, text):
+    tok = trained["gpt4"]
+    ids = tok.encode(text)
+    assert "".join(tok.decode_stream(ids)) == text
+    for i in ids:
+        tok.decode([i])  # must never raise, whatever bytes the token holds
+
+
+# ---- files -----------------------------------------------------------------------------------
+
+
+def test_save_load_round_trip(tmp_path, trained):
+    for name, tok in trained.items():
+        path = tmp_path / f"{name}.json"
+        tok.save(path)
+        back = BPETokenizer.load(path)
+        assert list(back.merges.items()) == list(tok.merges.items()), name
+        assert back.pattern == tok.pattern and back.special_tokens == tok.special_tokens
+        text = "the cat 床前 🙂<|user|>"
+        assert back.encode(text, "all") == tok.encode(text, "all")
+    char = CharTokenizer.from_text("hello 中", unk="?")
+    char.save(tmp_path / "char.json")
+    back = CharTokenizer.load(tmp_path / "char.json")
+    assert back.chars == char.chars and back.unk == "?"
+
+
+def test_tokenizer_to_dict_and_back_dispatches_on_type(trained):
+    for tok in [CharTokenizer.from_text("abc"), trained["special"]]:
+        d = json.loads(json.dumps(tokenizer_to_dict(tok)))  # must survive JSON
+        back = tokenizer_from_dict(d)
+        assert type(back) is type(tok) and back.encode("abc") == tok.encode("abc")
+    with pytest.raises(ValueError, match="expected one of"):
+        tokenizer_from_dict({"type": "wordpiece"})
+    with pytest.raises(TypeError, match="CharTokenizer or BPETokenizer"):
+        tokenizer_to_dict("not a tokenizer")
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        ("{not json", "not valid JSON"),
+        ("[1, 2]", "JSON object"),
+        ('{"type": "char", "chars": ["a"], "unk": null}', "expected 'bpe'"),
+        ('{"type": "bpe", "merges": []}', "missing the fields"),
+        (
+            '{"type": "bpe", "pattern": null, "special_tokens": {}, "merges": [[97, 98]]}',
+            "should be \\[left, right, new_id\\]",
+        ),
+        (
+            '{"type": "bpe", "pattern": null, "special_tokens": {}, "merges": [[97, 98, 300]]}',
+            "should create id 256",
+        ),
+        (
+            '{"type": "bpe", "pattern": null, "special_tokens": {}, "merges": [[97, 256, 256]]}',
+            "only ids 0-255 exist",
+        ),
+        (
+            '{"type": "bpe", "pattern": null, "special_tokens": {"<s>": 3}, "merges": []}',
+            "ids >= 256",
+        ),
+        ('{"type": "bpe", "pattern": 5, "special_tokens": {}, "merges": []}', "'pattern'"),
+    ],
+)
+def test_a_corrupt_bpe_file_says_what_is_wrong(tmp_path, content, message):
+    path = tmp_path / "tok.json"
+    path.write_text(content)
+    with pytest.raises(ValueError, match=message):
+        BPETokenizer.load(path)
+
+
+@pytest.mark.parametrize(
+    ("d", "message"),
+    [
+        ({"type": "char", "chars": ["ab"]}, "single characters"),
+        ({"type": "char", "chars": ["a", "a"]}, "twice"),
+        ({"type": "char", "chars": ["a"], "unk": "?"}, "not one of the chars"),
+    ],
+)
+def test_a_corrupt_char_file_says_what_is_wrong(tmp_path, d, message):
+    path = tmp_path / "tok.json"
+    path.write_text(json.dumps(d))
+    with pytest.raises(ValueError, match=message):
+        CharTokenizer.load(path)
+
+
+# ---- bad input -------------------------------------------------------------------------------
+
+
+def test_vocab_size_below_256_is_an_error():
+    with pytest.raises(ValueError, match=r"vocab_size must be an int >= 256.*got 100"):
+        BPETokenizer().train("hello", 100)
+
+
+def test_empty_training_text_is_an_error():
+    with pytest.raises(ValueError, match="training text is empty"):
+        BPETokenizer().train("", 300)
+    with pytest.raises(TypeError, match="must be a str, got bytes"):
+        BPETokenizer().train(b"hello", 300)
+
+
+def test_running_out_of_pairs_warns_and_stops():
+    with pytest.warns(UserWarning, match="ran out of pairs after 2 merges"):
+        tok = BPETokenizer().train("abc", 300)
+    assert tok.vocab_size == 258
+
+
+def test_decoding_an_id_outside_the_vocabulary_names_the_id_and_the_size(trained):
+    tok = trained["plain"]
+    for bad in (300, -1, 10_000):
+        with pytest.raises(ValueError, match=f"token id {bad} .*vocab_size 300"):
+            tok.decode([97, bad])
+    with pytest.raises(ValueError, match=r"token id 4 is outside.*vocab_size 4"):
+        CharTokenizer.from_text("abcd").decode([0, 4])
+
+
+def test_special_token_in_text_raises_unless_allowed(trained):
+    tok = trained["special"]
+    with pytest.raises(ValueError, match="contains the special token '<\\|user\\|>'"):
+        tok.encode("hi <|user|>")
+    with pytest.raises(ValueError, match="not special tokens"):
+        tok.encode("hi", allowed_special={"<|nope|>"})
+
+
+def test_special_token_ids_must_not_collide_with_merges():
+    with pytest.raises(ValueError, match="ids below 300 belong to bytes and merges"):
+        BPETokenizer(special_tokens={"<|eot|>": 299}).train("aaaa", 300)
+    with pytest.raises(ValueError, match="share an id"):
+        BPETokenizer(special_tokens={"<a>": 300, "<b>": 300})
+
+
+def test_char_tokenizer_unknown_character_names_it_and_its_position():
+    tok = CharTokenizer.from_text("hello")
+    with pytest.raises(ValueError, match=r"'中' .* at position 3 .*from_text.*unk="):
+        tok.encode("hel中o")
+    with_unk = CharTokenizer.from_text("hello", unk="?")
+    assert with_unk.decode(with_unk.encode("hel中o")) == "hel?o"
+    with pytest.raises(ValueError, match="empty"):
+        CharTokenizer.from_text("")
