@@ -1,0 +1,111 @@
+"""Venn explorer (lesson 01): move people between regions, watch P(A), P(A|B)... change."""
+
+from __future__ import annotations
+
+from fractions import Fraction
+
+import ipywidgets as widgets
+
+from llmlab.probability import VennProbabilities, venn
+from llmlab.widgets.panel import BadInput, Panel
+from llmlab.widgets.render.venn import update_venn, venn_figure
+
+
+def _fraction_cell(value: Fraction | None, num: int, den: int) -> str:
+    if value is None:
+        return f"<td>{num}/{den}</td><td colspan=2><i>undefined ({den} people)</i></td>"
+    reduced = f" = {value.numerator}/{value.denominator}" if value.denominator != den else ""
+    return f"<td>{num}/{den}{reduced}</td><td>{float(value):.3f}</td>"
+
+
+def probability_table_html(p: VennProbabilities, names: tuple[str, str]) -> str:
+    """The five probabilities as an HTML table: counts, reduced fraction, decimal."""
+    a, b = names
+    n_a, n_b = p.only_a + p.both, p.only_b + p.both
+    rows = [
+        (f"P(A) = P({a})", _fraction_cell(p.p_a, n_a, p.total)),
+        (f"P(B) = P({b})", _fraction_cell(p.p_b, n_b, p.total)),
+        ("P(A∩B)", _fraction_cell(p.p_a_and_b, p.both, p.total)),
+        ("P(A∣B) = P(A∩B) / P(B)", _fraction_cell(p.p_a_given_b, p.both, n_b)),
+        ("P(B∣A) = P(A∩B) / P(A)", _fraction_cell(p.p_b_given_a, p.both, n_a)),
+    ]
+    body = "".join(f"<tr><td>{name}</td>{cells}</tr>" for name, cells in rows)
+    return (
+        f"<table><tr><th>total</th><td colspan=2>{p.total} people</td></tr>"
+        f"<tr><th>event</th><th>fraction</th><th>decimal</th></tr>{body}</table>"
+    )
+
+
+class VennExplorer(Panel):
+    """Sliders for the four regions; the diagram and the probability table follow them.
+
+    Attributes: only_a, only_b, both, neither (IntSliders); table (HTML); probabilities
+    (the current `VennProbabilities`); figure.
+    """
+
+    def __init__(self, counts: tuple[int, int, int, int], names: tuple[str, str], maximum: int):
+        super().__init__()
+        self.names = names
+        labels = (f"only {names[0]}", f"only {names[1]}", "both", "neither")
+        self.only_a, self.only_b, self.both, self.neither = (
+            widgets.IntSlider(value=v, min=0, max=maximum, description=label)
+            for v, label in zip(counts, labels)
+        )
+        self.table = widgets.HTML()
+        self.probabilities: VennProbabilities = venn(*counts)
+        self.figure = venn_figure(*counts, names=names)
+        self.dpi = 70
+        self._update = self.guard(self._redraw)
+        for slider in self.sliders:
+            slider.observe(self._update, names="value")
+        self.layout(
+            widgets.HBox([widgets.VBox(list(self.sliders)), self.table]),
+            self.image,
+        )
+        self._redraw()
+
+    @property
+    def sliders(self) -> tuple[widgets.IntSlider, ...]:
+        return (self.only_a, self.only_b, self.both, self.neither)
+
+    def _redraw(self, change: object = None) -> None:
+        counts = tuple(s.value for s in self.sliders)
+        if sum(counts) == 0:
+            raise BadInput("All four regions are 0: put at least one person somewhere.")
+        self.probabilities = venn(*counts)
+        self.table.value = probability_table_html(self.probabilities, self.names)
+        update_venn(self.figure, *counts)
+        self.show_figure()
+
+    def fallback_bundle(self) -> dict[str, str]:
+        bundle = super().fallback_bundle()
+        # An HTML page with the table and the picture, for GitHub and nbviewer.
+        bundle["text/html"] = (
+            f'<div style="display:flex;gap:1em"><img src="data:image/png;base64,'
+            f'{bundle["image/png"]}"/>{self.table.value}</div>'
+        )
+        return bundle
+
+
+def venn_explorer(
+    only_a: int = 4,
+    only_b: int = 5,
+    both: int = 3,
+    neither: int = 2,
+    *,
+    names: tuple[str, str] = ("tennis", "football"),
+    maximum: int = 20,
+) -> VennExplorer:
+    """Sliders for the four regions of a Venn diagram and the probabilities they give.
+
+    Starts on the course's example: 14 people, 7 like tennis (A), 8 football (B), 3 both,
+    2 neither, so P(A∣B) = 3/8.
+
+    Example: w = venn_explorer(); w.both.value = 4  # P(A∣B) becomes 4/9
+    """
+    for name, value in zip(
+        ("only_a", "only_b", "both", "neither"), (only_a, only_b, both, neither)
+    ):
+        if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= maximum:
+            raise ValueError(f"{name} must be an int between 0 and {maximum}, got {value!r}")
+    return VennExplorer((only_a, only_b, both, neither), tuple(names), maximum)
