@@ -2,6 +2,7 @@
 streaming safety, files, and every bad input."""
 
 import json
+import time
 import warnings
 
 import numpy as np
@@ -158,6 +159,18 @@ def test_fast_trainer_equals_naive_with_chunks_and_repeated_chunks(texts, num_me
     naive = train_bpe_naive([list(c) for c in chunks], num_merges)
     fast = {s.pair: s.new_id for s in iter_merges(chunks, num_merges)}
     assert list(fast.items()) == list(naive.items())
+
+
+@pytest.mark.slow
+def test_256_merges_on_shakespeare_take_under_5_cpu_seconds():
+    """The speed goal of the fast trainer (CPU time, so a busy machine does not fail it)."""
+    text = load_text("shakespeare")
+    start = time.process_time()
+    tok = BPETokenizer().train(text, 512)
+    seconds = time.process_time() - start
+    assert len(tok.merges) == 256
+    assert seconds < 5, f"training took {seconds:.1f} CPU seconds, the goal is under 5"
+    assert tok.decode(tok.encode(text[:20_000])) == text[:20_000]
 
 
 def test_fast_equals_naive_on_real_text_with_and_without_pre_split():
@@ -368,6 +381,11 @@ def test_decoding_an_id_outside_the_vocabulary_names_the_id_and_the_size(trained
     for bad in (300, -1, 10_000):
         with pytest.raises(ValueError, match=f"token id {bad} .*vocab_size 300"):
             tok.decode([97, bad])
+    with pytest.raises(ValueError, match=r"token id 2\*\*70 |token id 1180591620717411303424 "):
+        tok.decode([2**70])
+    for not_ids in ([97, 2.0], [97, "a"], [True]):
+        with pytest.raises(ValueError, match=f"token ids must be ints, got {not_ids[-1]!r}"):
+            tok.decode(not_ids)
     with pytest.raises(ValueError, match=r"token id 4 is outside.*vocab_size 4"):
         CharTokenizer.from_text("abcd").decode([0, 4])
 
@@ -378,6 +396,13 @@ def test_special_token_in_text_raises_unless_allowed(trained):
         tok.encode("hi <|user|>")
     with pytest.raises(ValueError, match="not special tokens"):
         tok.encode("hi", allowed_special={"<|nope|>"})
+    with pytest.raises(ValueError, match="must be 'all', 'none', 'none_raise' or a set"):
+        tok.encode("hi", allowed_special="yes")
+
+
+def test_an_invalid_pattern_is_an_error():
+    with pytest.raises(ValueError, match="pattern must be a regular expression"):
+        BPETokenizer(pattern="(unclosed")
 
 
 def test_special_token_ids_must_not_collide_with_merges():

@@ -10,15 +10,16 @@ from __future__ import annotations
 
 import codecs
 import json
+import re
 import warnings
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 import numpy as np
 
-from llmlab.tokenizer.fast import SEP, apply_merges, iter_merges, pack_chunks
+from llmlab.tokenizer.fast import apply_merges, iter_merges, pack_chunks, unpack_chunks
 from llmlab.tokenizer.files import check_bpe_dict, read_json
-from llmlab.tokenizer.split import split_special, split_text
+from llmlab.tokenizer.split import allowed_specials, split_special, split_text
 from llmlab.tokenizer.vocab import MergeStep, build_vocab, render_token
 
 
@@ -36,6 +37,12 @@ class BPETokenizer:
     """
 
     def __init__(self, pattern: str | None = None, special_tokens: dict[str, int] | None = None):
+        if pattern is not None:
+            try:
+                re.compile(pattern)
+            except (re.error, TypeError) as e:
+                msg = f"pattern must be a regular expression, got {pattern!r}: {e}"
+                raise ValueError(msg) from None
         self.pattern = pattern
         self.special_tokens = dict(special_tokens or {})
         self.merges: dict[tuple[int, int], int] = {}
@@ -95,29 +102,33 @@ class BPETokenizer:
         """
         if not isinstance(text, str):
             raise TypeError(f"text must be a str, got {type(text).__name__}")
-        allowed = self._allowed(text, allowed_special)
+        allowed = allowed_specials(text, self.special_tokens, allowed_special)
         out: list[int] = []
         for k, part in enumerate(split_special(text, allowed)):
             if k % 2:
                 out.append(self.special_tokens[part])
             elif part:
-                ids, _ = pack_chunks(self._chunks(part, allowed={}), dedupe=False)
-                ids = apply_merges(ids, self.merges)
-                out.extend(ids[ids != SEP].tolist())
+                out.extend(self._encode_ordinary(part))
         return out
 
     def decode_bytes(self, ids: Iterable[int]) -> bytes:
         """Token ids -> the raw bytes they stand for (useful when streaming, see decode_stream)."""
-        vocab = self.vocab
         ids = list(ids)
-        bad = next((i for i in ids if not (isinstance(i, (int, np.integer)) and i in vocab)), None)
-        if bad is not None:
+        arr = np.asarray(ids)
+        if len(ids) and arr.dtype.kind not in "iu":  # floats, strings, bools, huge ints
+            for i in ids:
+                if isinstance(i, bool) or not isinstance(i, (int, np.integer)):
+                    raise ValueError(f"token ids must be ints, got {i!r} ({type(i).__name__})")
+            arr = np.array([i if -1 <= i < self.vocab_size else -1 for i in ids])
+        known = (arr >= 0) & (arr < 256 + len(self.merges))
+        known |= np.isin(arr, list(self.special_tokens.values()))
+        if not known.all():
             raise ValueError(
-                f"token id {bad!r} is not in the vocabulary (vocab_size {self.vocab_size}; "
-                f"valid ids are 0-{255 + len(self.merges)} and the special tokens "
-                f"{sorted(self.special_tokens.values())})"
+                f"token id {ids[int(np.argmin(known))]} is not in the vocabulary (vocab_size "
+                f"{self.vocab_size}; valid ids are 0-{255 + len(self.merges)} and the special "
+                f"tokens {sorted(self.special_tokens.values())})"
             )
-        return b"".join(vocab[int(i)] for i in ids)
+        return b"".join(map(self.vocab.__getitem__, arr.tolist()))
 
     def decode(self, ids: Iterable[int]) -> str:
         """Token ids -> text. Never raises on a cut multi-byte character: it shows as "�"."""
@@ -185,33 +196,19 @@ class BPETokenizer:
 
     # ---- internals --------------------------------------------------------------------------
 
+    def _encode_ordinary(self, text: str) -> list[int]:
+        """Encode text with no special tokens; each distinct chunk is encoded once."""
+        chunks = list(self._chunks(text, allowed={}))
+        distinct = list(dict.fromkeys(chunks))
+        ids, _ = pack_chunks(distinct, dedupe=False)
+        encoded = dict(zip(distinct, unpack_chunks(apply_merges(ids, self.merges))))
+        return [i for chunk in chunks for i in encoded[chunk]]
+
     def _chunks(self, text: str, allowed: dict[str, int] | set[str]) -> Iterator[bytes]:
         for k, part in enumerate(split_special(text, allowed)):
             if k % 2 == 0:
                 for piece in split_text(part, self.pattern):
                     yield piece.encode("utf-8")
-
-    def _allowed(self, text: str, allowed_special: str | Iterable[str]) -> set[str]:
-        if allowed_special == "all":
-            return set(self.special_tokens)
-        if allowed_special in ("none", "none_raise"):
-            if allowed_special == "none_raise":
-                found = [s for s in self.special_tokens if s in text]
-                if found:
-                    raise ValueError(
-                        f"the text contains the special token {found[0]!r}; pass "
-                        f"allowed_special='all' to encode it as a special token or 'none' to "
-                        f"encode it as plain text"
-                    )
-            return set()
-        allowed = set(allowed_special)
-        unknown = allowed - set(self.special_tokens)
-        if unknown:
-            raise ValueError(
-                f"allowed_special names {sorted(unknown)}, which are not special tokens of this "
-                f"tokenizer (it has {sorted(self.special_tokens)})"
-            )
-        return allowed
 
     def _check_special(self, vocab_size: int) -> None:
         for s, i in self.special_tokens.items():

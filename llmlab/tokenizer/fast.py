@@ -58,6 +58,16 @@ def pack_chunks(
     return ids, (None if weights.max() == 1 else weights)
 
 
+def unpack_chunks(ids: np.ndarray) -> list[list[int]]:
+    """Split packed ids at the SEPs back into one list per chunk (the inverse of packing).
+
+    Example: [97, 98, -1, 99] -> [[97, 98], [99]]
+    """
+    cuts = np.flatnonzero(ids == SEP).tolist()
+    flat = ids.tolist()
+    return [flat[s:e] for s, e in zip([0] + [c + 1 for c in cuts], [*cuts, len(flat)])]
+
+
 def pair_codes(ids: np.ndarray, n: int) -> np.ndarray:
     """Code left * n + right for each neighbouring pair; n * n where the pair touches a SEP.
 
@@ -110,11 +120,11 @@ def merge_array(ids: np.ndarray, pos: np.ndarray, new_id: int) -> tuple[np.ndarr
 
     Returns the merged ids and the mask of kept positions (to shrink a weight array the same way).
     """
-    ids = ids.copy()
-    ids[pos] = new_id
     keep = np.ones(len(ids), bool)
     keep[pos + 1] = False
-    return ids[keep], keep
+    out = ids[keep]
+    out[pos - np.arange(len(pos))] = new_id  # each earlier deletion moves a position left by one
+    return out, keep
 
 
 def iter_merges(

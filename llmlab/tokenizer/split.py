@@ -64,3 +64,37 @@ def split_special(text: str, specials: Iterable[str]) -> list[str]:
     if not specials:
         return [text]
     return re.split("(" + "|".join(map(re.escape, specials)) + ")", text)
+
+
+def allowed_specials(
+    text: str, specials: Iterable[str], allowed_special: str | Iterable[str]
+) -> set:
+    """Which special tokens encode() should treat as special, from its allowed_special argument.
+
+    "all" -> every one; "none" -> none (they are encoded as plain text); "none_raise" -> none,
+    but raise if one appears in text (so text from a user cannot smuggle in control tokens);
+    or an explicit set of special tokens.
+    """
+    specials = set(specials)
+    if isinstance(allowed_special, str) and allowed_special == "all":
+        return specials
+    if isinstance(allowed_special, str) and allowed_special in ("none", "none_raise"):
+        found = [s for s in sorted(specials) if s in text]
+        if found and allowed_special == "none_raise":
+            raise ValueError(
+                f"the text contains the special token {found[0]!r}; pass allowed_special='all' "
+                f"to encode it as a special token or 'none' to encode it as plain text"
+            )
+        return set()
+    if isinstance(allowed_special, str):
+        raise ValueError(
+            f"allowed_special must be 'all', 'none', 'none_raise' or a set of special tokens, "
+            f"got {allowed_special!r}"
+        )
+    unknown = set(allowed_special) - specials
+    if unknown:
+        raise ValueError(
+            f"allowed_special names {sorted(unknown)}, which are not special tokens of this "
+            f"tokenizer (it has {sorted(specials)})"
+        )
+    return set(allowed_special)
