@@ -8,7 +8,17 @@ imports this package.
     venn_explorer()
 """
 
+from llmlab.widgets.loss import loss_explorer
+from llmlab.widgets.next_token import next_token_explorer
 from llmlab.widgets.temperature import temperature_explorer
+from llmlab.widgets.tokens import merge_stepper, token_viewer
 from llmlab.widgets.venn import venn_explorer
 
-__all__ = ["temperature_explorer", "venn_explorer"]
+__all__ = [
+    "loss_explorer",
+    "merge_stepper",
+    "next_token_explorer",
+    "temperature_explorer",
+    "token_viewer",
+    "venn_explorer",
+]

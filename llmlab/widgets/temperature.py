@@ -8,6 +8,7 @@ top_k = V and top_p = 1, which keep everything), so moving a slider never recomp
 from __future__ import annotations
 
 import functools
+import html
 from typing import Any
 
 import ipywidgets as widgets
@@ -140,7 +141,9 @@ class TemperatureExplorer(Panel):
         )
         top = int(np.argmax(self.counts))
         self.readout.value = (
-            f"{n} samples: most often <b>{self.labels[top]}</b> ({self.counts[top]} times)"
+            f"entropy {self.entropy:.2f} nats · {kept} tokens can be drawn<br>"
+            f"{n} samples: most often <b>{html.escape(self.labels[top])}</b> "
+            f"({self.counts[top]} times)"
         )
         self.show_figure()
 

@@ -54,7 +54,7 @@ def bars_figure(
             color=_COLOURS[i % len(_COLOURS)],
         )
     ax.set_xticks(x, [plot_label(s) for s in labels], fontproperties=label_font())
-    if n > 12:
+    if n > 12 and max(len(plot_label(s)) for s in labels) > 2:
         ax.tick_params(axis="x", labelrotation=90, labelsize=8)
     ax.set_ylabel(ylabel)
     if ylim is not None:
@@ -65,12 +65,20 @@ def bars_figure(
     return fig
 
 
-def update_bars(fig: Figure, series: Mapping[str, np.ndarray], *, title: str | None = None) -> None:
-    """Set new heights (and optionally the title) on a figure from `bars_figure`.
+def update_bars(
+    fig: Figure,
+    series: Mapping[str, np.ndarray],
+    *,
+    title: str | None = None,
+    labels: Sequence[str] | None = None,
+) -> None:
+    """Set new heights (and optionally the title and the labels) on a `bars_figure`.
 
     Series are matched by name; the set of names and the number of bars must not change.
     """
     ax = fig.axes[0]
+    if labels is not None:
+        ax.set_xticks(ax.get_xticks(), [plot_label(s) for s in labels], fontproperties=label_font())
     containers = {c.get_label(): c for c in ax.containers}
     for name, values in series.items():
         bars = containers[name]
