@@ -1,0 +1,67 @@
+"""Grading for the exercise notebooks: check a learner's function against llmlab.
+
+In a notebook:
+
+    from llmlab.grading import check, score
+    check("stable_softmax", stable_softmax)   # ✅ or ❌ with one sentence and a hint
+    score("03_sampling")                      # the last cell: how many tasks passed
+
+Files, in reading order:
+1. core.py    - tasks, a safe run of one check (time limit, no input()), results, scores.
+2. expect.py  - calling the learner's function and comparing arrays, in sentences.
+3. report.py  - ✅/❌ display with a hint, and the JSON the batch grader reads.
+4. one module of checks per lesson: probability (01), tokens (02), sampling (03), loss (04),
+   embeddings (05), attention (06), transformer (07), pretraining (08), generation (09).
+The batch grader is `python -m llmlab.grade` (llmlab/grade.py).
+"""
+
+from __future__ import annotations
+
+from llmlab.grading import (  # noqa: F401  (importing registers each lesson's tasks)
+    attention,
+    embeddings,
+    generation,
+    loss,
+    pretraining,
+    probability,
+    sampling,
+    tokens,
+    transformer,
+)
+from llmlab.grading.core import (
+    RESULTS,
+    TASKS,
+    Mistake,
+    Result,
+    Score,
+    lesson_score,
+    lesson_tasks,
+    run_check,
+)
+from llmlab.grading.report import MIME_CHECK, MIME_SCORE, show_result, show_score
+
+
+def check(task_id: str, fn: object, *, timeout: float | None = None) -> None:
+    """Check the learner's `fn` for `task_id` and show ✅ or ❌; never raises."""
+    show_result(run_check(task_id, fn, timeout=timeout))
+
+
+def score(lesson: str) -> None:
+    """Show how many of `lesson`'s tasks passed in this session (e.g. score("03_sampling"))."""
+    show_score(lesson_score(lesson))
+
+
+__all__ = [
+    "MIME_CHECK",
+    "MIME_SCORE",
+    "RESULTS",
+    "TASKS",
+    "Mistake",
+    "Result",
+    "Score",
+    "check",
+    "lesson_score",
+    "lesson_tasks",
+    "run_check",
+    "score",
+]

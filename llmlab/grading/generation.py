@@ -1,0 +1,128 @@
+"""Checks for lesson 09 (generation): a greedy decoding loop, writing into a KV cache, and one
+new token attending over the cache."""
+
+from __future__ import annotations
+
+import jax.numpy as jnp
+import numpy as np
+
+from llmlab.attention import attention
+from llmlab.grading.core import Mistake, task
+from llmlab.grading.expect import as_array, call, close, same_shape
+
+LESSON = "09_generation"
+
+
+def table_model(rng: np.random.Generator, V: int):
+    """A stand-in language model: logits (T, V) for ids (T,), from the token and its position."""
+    table = jnp.asarray(rng.normal(0, 3, size=(V, V)), jnp.float32)
+    drift = jnp.asarray(rng.normal(0, 3, size=(64, V)), jnp.float32)
+
+    def logits_fn(ids):
+        ids = jnp.asarray(ids, jnp.int32)
+        if ids.ndim != 1:
+            raise ValueError(f"logits_fn takes ids of shape (T,), got shape {ids.shape}")
+        return table[ids] + drift[: ids.shape[0]]
+
+    return logits_fn
+
+
+def greedy_reference(logits_fn, prompt, n, *, position=-1):
+    ids = list(prompt)
+    for _ in range(n):
+        ids.append(int(jnp.argmax(logits_fn(jnp.asarray(ids))[position])))
+    return ids[len(prompt) :]
+
+
+@task(
+    LESSON,
+    "greedy_decode",
+    title="A greedy decoding loop",
+    hint="Repeat max_new_tokens times: logits = logits_fn(jnp.asarray(ids)); take the argmax "
+    "of the LAST row, logits[-1]; append it to ids. Return only the new ids.",
+)
+def check_greedy_decode(fn, rng):
+    V = int(rng.integers(5, 12))
+    logits_fn = table_model(rng, V)
+    cases = [([int(i) for i in rng.integers(0, V, size=3)], 6), ([int(rng.integers(V))], 4)]
+    cases.append(([1, 2], 0))
+    for prompt, n in cases:
+        when = f"for the prompt {prompt} and max_new_tokens={n}"
+        got = call(fn, logits_fn, list(prompt), n, when=when)
+        want = greedy_reference(logits_fn, prompt, n)
+        try:
+            got = [int(i) for i in got]
+        except (TypeError, ValueError):
+            raise Mistake(f"your function should return a list of ints {when}.") from None
+        if n and got == list(prompt) + want:
+            raise Mistake(f"you returned the prompt too {when}: return only the new tokens.")
+        if len(got) != n:
+            raise Mistake(f"you returned {len(got)} tokens {when}: generate exactly {n}.")
+        if n and got == greedy_reference(logits_fn, prompt, n, position=0):
+            raise Mistake(
+                f"you picked from the first position's logits {when}: the next token comes "
+                "from the last position, logits[-1]."
+            )
+        if got != want:
+            first = next(i for i, (a, b) in enumerate(zip(got, want)) if a != b)
+            raise Mistake(
+                f"your token {first} is {got[first]} but the most likely one is {want[first]} "
+                f"{when}: feed every new token back in and take the argmax."
+            )
+
+
+@task(
+    LESSON,
+    "cache_update",
+    title="Write new keys and values into the KV cache",
+    hint="Slots pos .. pos + T_new - 1 of the time axis get the new rows and nothing else "
+    "changes: cache.at[:, :, pos : pos + T_new].set(new), for k and for v.",
+)
+def check_cache_update(fn, rng):
+    B, H, S, D = 2, 2, 8, 4
+    for pos, T_new in [(0, 1), (int(rng.integers(1, 7)), 1), (3, 4), (7, 1)]:
+        cache_k, cache_v = (jnp.asarray(rng.normal(size=(B, H, S, D)), jnp.float32) for _ in "kv")
+        k_new, v_new = (jnp.asarray(rng.normal(size=(B, H, T_new, D)), jnp.float32) for _ in "kv")
+        when = f"at pos = {pos} with {T_new} new position(s) and a cache of {S} slots"
+        got = call(fn, cache_k, cache_v, k_new, v_new, pos, when=when)
+        if not (isinstance(got, tuple) and len(got) == 2):
+            raise Mistake(f"your function should return the pair (cache_k, cache_v) {when}.")
+        for name, out, old, new in [("k", got[0], cache_k, k_new), ("v", got[1], cache_v, v_new)]:
+            out = as_array(out, f"cache_{name}", when)
+            if out.shape[2] == S + T_new:
+                raise Mistake(
+                    f"your cache_{name} grew to {out.shape[2]} slots {when}: write into the "
+                    "fixed slots instead of concatenating, so its shape never changes."
+                )
+            same_shape(out, (B, H, S, D), f"cache_{name}", when)
+            if pos + 1 < S and np.allclose(
+                out[:, :, pos + 1 : pos + 1 + T_new], new[:, :, : S - pos - 1]
+            ):
+                raise Mistake(f"you wrote position {pos} into slot {pos + 1} {when}: off by one.")
+            close(out, old.at[:, :, pos : pos + T_new].set(new), f"cache_{name}", when)
+
+
+@task(
+    LESSON,
+    "cached_attention",
+    title="Attend over the KV cache",
+    hint="The new token sits at position pos, so it may see slots 0..pos (itself included) and "
+    "not the empty slots after: mask = jnp.arange(S) <= pos, then attention(q, k, v, mask).",
+)
+def check_cached_attention(fn, rng):
+    B, H, S, D = 2, 2, 8, 4
+    for pos in [0, int(rng.integers(1, 7)), S - 1]:
+        cache_k, cache_v = (jnp.asarray(rng.normal(size=(B, H, S, D)), jnp.float32) for _ in "kv")
+        q = jnp.asarray(rng.normal(size=(B, H, 1, D)), jnp.float32)
+        when = f"for the token at pos = {pos} with a cache of {S} slots"
+        got = as_array(call(fn, q, cache_k, cache_v, pos, when=when), "output", when)
+        same_shape(got, (B, H, 1, D), "output", when)
+        seen = jnp.arange(S)[None, :]
+        want = attention(q, cache_k, cache_v, seen <= pos)
+        if pos < S - 1 and np.allclose(got, attention(q, cache_k, cache_v), atol=1e-4):
+            raise Mistake(
+                f"your token attends to the empty cache slots after pos {when}: mask them out."
+            )
+        if pos > 0 and np.allclose(got, attention(q, cache_k, cache_v, seen < pos), atol=1e-4):
+            raise Mistake(f"the token at pos cannot see itself {when}: use <= pos, not < pos.")
+        close(got, want, "output", when, atol=1e-4)

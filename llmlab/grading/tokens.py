@@ -1,0 +1,113 @@
+"""Checks for lesson 02 (tokens): UTF-8 bytes, counting byte pairs, one BPE merge, and a
+character tokenizer whose decode(encode(s)) gives back s."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from llmlab.grading.core import Mistake, task
+from llmlab.grading.expect import call, equal
+from llmlab.tokenizer import CharTokenizer, get_stats, merge
+
+LESSON = "02_tokens"
+WORDS = ["the", "cat", "sat", "on", "a", "mat", "床前", "明月光", "疑是", "地上霜", "🙂", "héllo"]
+
+
+def random_text(rng: np.random.Generator, n_words: int = 6) -> str:
+    """A short mix of English, Chinese, accents and an emoji."""
+    return " ".join(str(w) for w in rng.choice(WORDS, size=n_words))
+
+
+@task(
+    LESSON,
+    "utf8_bytes",
+    title="Text to UTF-8 bytes",
+    hint="text.encode('utf-8') gives a bytes object; list(...) of it gives the numbers 0-255.",
+)
+def check_utf8_bytes(fn, rng):
+    for text in ["hello", "床前明月光", random_text(rng), ""]:
+        when = f"for the text {text!r}"
+        got = call(fn, text, when=when)
+        want = list(text.encode("utf-8"))
+        if isinstance(got, bytes):
+            raise Mistake(f"your function returned bytes {when}: wrap it in list(...).")
+        if isinstance(got, list) and got == [ord(c) for c in text] and got != want:
+            raise Mistake(
+                f"you returned character code points (ord) {when}: a Chinese character "
+                "such as 床 is 3 bytes in UTF-8, so encode the text first."
+            )
+        equal(list(got) if isinstance(got, list | tuple) else got, want, "bytes", when)
+
+
+@task(
+    LESSON,
+    "count_pairs",
+    title="Count neighbouring pairs",
+    hint="for pair in zip(ids, ids[1:]): counts[pair] = counts.get(pair, 0) + 1.",
+)
+def check_count_pairs(fn, rng):
+    cases = [[1, 1, 1], [7], []] + [list(random_text(rng).encode("utf-8")) for _ in range(3)]
+    for ids in cases:
+        when = f"for ids {ids}" if len(ids) < 8 else f"for {len(ids)} ids of a random text"
+        got = call(fn, list(ids), when=when)
+        if not isinstance(got, dict):
+            raise Mistake(f"your function returned a {type(got).__name__} {when}, not a dict.")
+        want = get_stats(ids)
+        got = {tuple(int(i) for i in k): int(v) for k, v in got.items()}
+        if ids == [1, 1, 1] and got.get((1, 1)) == 1:
+            raise Mistake(f"you counted (1, 1) once {when}: overlapping pairs count twice.")
+        if len(ids) > 1 and got == get_stats(ids[:-1]):
+            raise Mistake(f"you missed the last pair {when}: zip(ids, ids[1:]) reaches it.")
+        equal(got, want, "pair counts", when)
+
+
+@task(
+    LESSON,
+    "merge_pair",
+    title="Apply one BPE merge",
+    hint="Walk with an index i: if ids[i], ids[i+1] is the pair, append new_id and jump 2; "
+    "else append ids[i] and step 1. Careful at the last position.",
+)
+def check_merge_pair(fn, rng):
+    cases = [([5, 6, 6, 6, 7], (6, 6)), ([1, 2], (1, 2)), ([3], (3, 3)), ([1, 2, 1], (2, 1))]
+    for _ in range(3):
+        ids = [int(i) for i in rng.integers(0, 4, size=int(rng.integers(8, 20)))]
+        cases.append((ids, (ids[0], ids[1])))
+    for ids, pair in cases:
+        new_id = int(rng.integers(256, 300))
+        when = f"for ids {ids} and pair {pair}"
+        got = call(fn, list(ids), pair, new_id, when=when)
+        want = merge(ids, pair, new_id)
+        if isinstance(got, list) and got.count(new_id) == 1 and want.count(new_id) > 1:
+            raise Mistake(f"you merged only the first occurrence {when}: merge all of them.")
+        equal(list(got) if isinstance(got, list | tuple) else got, want, "merged ids", when)
+
+
+@task(
+    LESSON,
+    "char_tokenizer",
+    title="A character tokenizer",
+    hint="sorted(set(text)) gives the vocabulary; build stoi = {ch: i} and itos = {i: ch}, "
+    "then encode = [stoi[c] for c in s] and decode = ''.join(itos[i] for i in ids).",
+)
+def check_char_tokenizer(fn, rng):
+    text = random_text(rng, 12)
+    when = f"for the text {text!r}"
+    got = call(fn, text, when=when)
+    if not (isinstance(got, tuple) and len(got) == 2 and all(map(callable, got))):
+        raise Mistake(f"your function should return two functions (encode, decode) {when}.")
+    encode, decode = got
+    ids = call(encode, text, when=f"in encode {when}")
+    if not isinstance(ids, list) or not all(isinstance(i, int | np.integer) for i in ids):
+        raise Mistake(f"your encode should return a list of ints {when}.")
+    if len(ids) != len(text):
+        raise Mistake(
+            f"your encode gave {len(ids)} ids for {len(text)} characters {when}: "
+            "one id per character."
+        )
+    want = CharTokenizer.from_text(text).encode(text)  # vocabulary sorted by code point
+    equal([int(i) for i in ids], want, "ids", when, "number the sorted characters 0, 1, 2...")
+    back = call(decode, ids, when=f"in decode {when}")
+    equal(back, text, "decode(encode(text))", when)
+    piece = text[len(text) // 2 :]
+    equal(call(decode, call(encode, piece)), piece, "decode(encode(part of the text))", when)
