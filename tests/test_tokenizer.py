@@ -26,7 +26,7 @@ from llmlab.tokenizer import (
     tokenizer_to_dict,
     train_bpe_naive,
 )
-from llmlab.tokenizer.fast import merge_array, merge_positions, pack_chunks
+from llmlab.tokenizer.fast import merge_array, non_overlapping, pack_chunks
 
 # Arbitrary Unicode (no surrogates, which UTF-8 cannot encode), plus Chinese and emoji for sure.
 unicode_text = st.text(st.characters(blacklist_categories=("Cs",)), max_size=60)
@@ -82,13 +82,13 @@ def test_a_more_frequent_pair_beats_an_earlier_one():
 
 
 def test_fast_merge_handles_overlapping_runs_like_the_naive_merge():
-    """Codes of "aaaaab" for (a,a): matches at 0,1,2,3 -> merge at 0 and 2 -> [X, X, a, b]."""
+    """ "aaaaab" with (a,a): matches start at 0,1,2,3 -> merge at 0 and 2 -> [X, X, a, b]."""
     ids = np.array(list(b"aaaaab"))
-    codes = ids[:-1] * 256 + ids[1:]
-    pos = merge_positions(codes, 97 * 256 + 97, same=True)
+    pos = non_overlapping(np.array([0, 1, 2, 3]))
     assert pos.tolist() == [0, 2]
     merged, _ = merge_array(ids, pos, 256)
     assert merged.tolist() == merge(list(b"aaaaab"), (97, 97), 256) == [256, 256, 97, 98]
+    assert non_overlapping(np.array([0, 1, 2, 7, 8])).tolist() == [0, 2, 7], "runs restart"
 
 
 def test_pack_chunks_stores_each_distinct_chunk_once_with_its_weight():
@@ -196,13 +196,16 @@ def iter_merges_dict(chunks, num_merges):
 
 @settings(max_examples=40, deadline=None)
 @given(small_alphabet, small_alphabet, st.integers(1, 10))
-def test_fast_encode_equals_applying_naive_merges_one_by_one(train_text, text, num_merges):
+def test_fast_encode_equals_minbpe_lowest_rank_first_encoding(train_text, text, num_merges):
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")  # a short text may run out of pairs; that is fine here
         tok = BPETokenizer().train(train_text, 256 + num_merges)
     ids = list(text.encode("utf-8"))
-    for pair, new_id in tok.merges.items():
-        ids = merge(ids, pair, new_id)
+    while len(ids) >= 2:  # minbpe's encode: merge the lowest-ranked pair present, repeat
+        pair = min(get_stats(ids), key=lambda p: tok.merges.get(p, float("inf")))
+        if pair not in tok.merges:
+            break
+        ids = merge(ids, pair, tok.merges[pair])
     assert tok.encode(text) == ids
 
 

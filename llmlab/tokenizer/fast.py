@@ -102,17 +102,19 @@ def best_pair(codes: np.ndarray, counts: np.ndarray) -> tuple[int, int]:
     return int(codes[first]), int(top)
 
 
-def merge_positions(codes: np.ndarray, code: int, same: bool) -> np.ndarray:
-    """Where the pair starts, left to right; for a pair (a, a), a run "aaa" merges only once.
+def non_overlapping(pos: np.ndarray) -> np.ndarray:
+    """Of the sorted start positions of a pair (a, a), keep those a left-to-right merge uses.
 
-    Example: codes of "aaaab" with (a, a) match at 0, 1, 2 -> merge at [0, 2].
+    In a run "aaaa" the pair starts at 0, 1 and 2, but merging at 0 uses up position 1, so the
+    merge happens at 0 and 2. (For a pair (a, b) with a != b, matches never overlap.)
+
+    Example: [0, 1, 2, 7, 8] -> [0, 2, 7]
     """
-    pos = np.flatnonzero(codes == code)
-    if not same or len(pos) < 2:
-        return pos  # (a, b) with a != b: occurrences can never overlap
+    if len(pos) < 2:
+        return pos
     k = np.arange(len(pos))
     run_start = np.maximum.accumulate(np.where(np.diff(pos, prepend=-2) != 1, k, 0))
-    return pos[(k - run_start) % 2 == 0]  # keep every other match within a run
+    return pos[(k - run_start) % 2 == 0]  # every other match within each run
 
 
 def merge_array(ids: np.ndarray, pos: np.ndarray, new_id: int) -> tuple[np.ndarray, np.ndarray]:
@@ -147,7 +149,8 @@ def iter_merges(
             return
         code, count = best_pair(codes, counts)
         a, b = divmod(code, n)
-        ids, keep = merge_array(ids, merge_positions(codes, code, a == b), new_id)
+        pos = np.flatnonzero(codes == code)
+        ids, keep = merge_array(ids, non_overlapping(pos) if a == b else pos, new_id)
         if weights is not None:
             weights = weights[keep]
         vocab.append(vocab[a] + vocab[b])
@@ -166,11 +169,6 @@ def apply_merges(ids: np.ndarray, merges: dict[tuple[int, int], int]) -> np.ndar
         if len(ids) < 2:
             break
         pos = np.flatnonzero((ids[:-1] == a) & (ids[1:] == b))
-        if len(pos) == 0:
-            continue
-        if a == b:
-            codes = np.zeros(len(ids) - 1, np.int8)
-            codes[pos] = 1
-            pos = merge_positions(codes, 1, True)
-        ids, _ = merge_array(ids, pos, new_id)
+        if len(pos):
+            ids, _ = merge_array(ids, non_overlapping(pos) if a == b else pos, new_id)
     return ids
