@@ -4,7 +4,7 @@ Every function works on one row of logits (V,) or a batch (..., V), and under `j
 `temperature`, `top_k` and `top_p` may be traced values, so a jitted sampler compiles once and a
 slider can change them freely; `None` switches a filter off (and is static: it changes the code).
 Bad values that are known at call time raise ValueError; traced values cannot be checked, so they
-are clipped into range instead (documented per function).
+are clipped into range instead: a negative T acts as 0, k < 1 as 1, p <= 0 keeps the top token.
 
 Ties: top-k and top-p compare logits, so tokens with exactly equal logits are treated alike: all
 tokens tied with the last one kept are kept too. Temperature 0 is greedy: the exact one-hot of
@@ -45,6 +45,13 @@ def _as_logits(logits: ArrayLike) -> jax.Array:
 def _scalar(x: ArrayLike, name: str) -> None:
     if jnp.ndim(x) != 0:
         raise ValueError(f"{name} must be a single number, got shape {jnp.shape(x)}")
+
+
+def _check_key(key: object) -> None:
+    is_typed_key = isinstance(key, jax.Array) and jnp.issubdtype(key.dtype, jax.dtypes.prng_key)
+    is_raw_key = isinstance(key, jax.Array) and key.dtype == jnp.uint32 and key.shape == (2,)
+    if not (is_typed_key or is_raw_key):
+        raise TypeError(f"key must be a JAX random key such as jax.random.key(0), got {key!r}")
 
 
 def _check_temperature(temperature: ArrayLike) -> None:
@@ -91,7 +98,7 @@ def apply_temperature(logits: ArrayLike, temperature: ArrayLike) -> jax.Array:
 
 def _greedy_or(logits: jax.Array, temperature: ArrayLike, probs_of_scaled) -> jax.Array:
     """probs_of_scaled(logits / T), or the one-hot argmax when T == 0, with no NaN either way."""
-    greedy = jnp.asarray(temperature) == 0
+    greedy = jnp.asarray(temperature) <= 0  # a traced negative T cannot raise: treat it as 0
     # Shift so the largest logit is 0: then dividing by a tiny T gives -inf, never inf - inf = NaN.
     shifted = logits - jax.lax.stop_gradient(jnp.max(logits, axis=-1, keepdims=True))
     # Divide by 1 on the greedy branch: jnp.where evaluates both branches (and their gradients),
@@ -194,6 +201,7 @@ def sample(
 
     Example: sample(jax.random.key(0), [0.0, 5.0, 1.0], temperature=0.0) -> 1
     """
+    _check_key(key)
     probs = probabilities(logits, temperature, top_k, top_p)
     # log 0 = -inf: a filtered token can never win the draw.
     return jax.random.categorical(key, jnp.log(probs), axis=-1).astype(jnp.int32)

@@ -240,10 +240,12 @@ def test_jit_with_traced_temperature_top_k_top_p_compiles_once():
 
 
 def test_traced_out_of_range_values_are_clipped_not_nan():
-    """Under jit a bad value cannot raise; k < 1 acts as 1 and p <= 0 keeps only the top token."""
+    """Under jit a bad value cannot raise: T < 0 acts as 0, k < 1 as 1, p <= 0 keeps the top."""
     logits = jnp.array([0.0, 2.0, 1.0])
-    probs = jax.jit(probabilities)(logits, 1.0, 0, 0.0)
-    np.testing.assert_array_equal(probs, [0, 1, 0])
+    jitted = jax.jit(probabilities)
+    np.testing.assert_array_equal(jitted(logits, 1.0, 0, 0.5), [0, 1, 0], "k = 0 acts as 1")
+    np.testing.assert_array_equal(jitted(logits, 1.0, 3, 0.0), [0, 1, 0], "p = 0 keeps the top")
+    np.testing.assert_array_equal(jitted(logits, -1.0, 3, 1.0), [0, 1, 0], "T < 0 acts as 0")
 
 
 # ---- bad input -------------------------------------------------------------------------------
@@ -277,6 +279,16 @@ def test_logits_without_a_vocabulary_axis_are_rejected(logits):
     for fn in (softmax, probabilities, lambda z: top_k_filter(z, 1), lambda z: top_p_filter(z, 1)):
         with pytest.raises(ValueError, match="vocabulary axis"):
             fn(logits)
+
+
+@pytest.mark.parametrize("key", [0, jnp.zeros(3, jnp.uint32), None])
+def test_sample_needs_a_jax_random_key(key):
+    with pytest.raises(TypeError, match=r"jax\.random\.key"):
+        sample(key, jnp.zeros(4))
+
+
+def test_sample_accepts_old_style_uint32_keys():
+    assert int(sample(jax.random.PRNGKey(0), jnp.array([0.0, 9.0]), 0.0)) == 1
 
 
 def test_apply_temperature_refuses_zero_and_points_to_greedy():
