@@ -64,11 +64,12 @@ class VennProbabilities:
         return self.table()
 
 
-def _count(value: object, name: str) -> int:
+def _whole(value: object, name: str, minimum: int = 0) -> int:
+    """value as an int, or TypeError (not a whole number) / ValueError (below `minimum`)."""
     if isinstance(value, bool) or not isinstance(value, numbers.Integral):
-        raise TypeError(f"{name} must be a whole number of people, got {value!r}")
-    if value < 0:
-        raise ValueError(f"{name} must be a count (0 or more), got {value}")
+        raise TypeError(f"{name} must be a whole number, got {value!r}")
+    if value < minimum:
+        raise ValueError(f"{name} must be at least {minimum}, got {value}")
     return int(value)
 
 
@@ -77,7 +78,7 @@ def conditional_fraction(count_both: int, count_given: int) -> Fraction:
 
     Example: 3 people like both sports, 8 like football -> conditional_fraction(3, 8) == 3/8
     """
-    both, given = _count(count_both, "count_both"), _count(count_given, "count_given")
+    both, given = _whole(count_both, "count_both"), _whole(count_given, "count_given")
     if given == 0:
         raise ValueError("P(A | B) is undefined when B never happens: count_given is 0")
     if both > given:
@@ -93,8 +94,8 @@ def venn(only_a: int, only_b: int, both: int, neither: int) -> VennProbabilities
     Example (14 people; tennis = A, football = B): venn(4, 5, 3, 2).p_a_given_b == Fraction(3, 8)
     because 3 of the 8 football fans also like tennis.
     """
-    a, b = _count(only_a, "only_a"), _count(only_b, "only_b")
-    ab, none = _count(both, "both"), _count(neither, "neither")
+    a, b = _whole(only_a, "only_a"), _whole(only_b, "only_b")
+    ab, none = _whole(both, "both"), _whole(neither, "neither")
     total = a + b + ab + none
     if total == 0:
         raise ValueError("all four regions are 0: there is nobody to compute probabilities over")
@@ -199,13 +200,8 @@ def ngram_counts(ids: np.ndarray | Sequence[int], n: int, vocab_size: int) -> np
 
     Example: ids "abab" = [0, 1, 0, 1], n=2, V=2: windows ab, ba, ab -> [[0, 2], [1, 0]].
     """
-    if isinstance(n, bool) or not isinstance(n, numbers.Integral) or n < 1:
-        raise ValueError(f"n must be a whole number >= 1, got {n!r}")
-    if isinstance(vocab_size, bool) or not isinstance(vocab_size, numbers.Integral):
-        raise TypeError(f"vocab_size must be an integer, got {vocab_size!r}")
-    if vocab_size < 1:
-        raise ValueError(f"vocab_size must be at least 1, got {vocab_size}")
-    entries = int(vocab_size) ** int(n)
+    n, vocab_size = _whole(n, "n", 1), _whole(vocab_size, "vocab_size", 1)
+    entries = vocab_size**n
     if entries > _MAX_TABLE_ENTRIES:
         raise ValueError(
             f"a dense table of V**n = {vocab_size}**{n} = {entries:,} counts is too big "
@@ -283,10 +279,7 @@ def sample_ngram(
     Example: with P = [[0, 1], [1, 0]] (a always followed by b, b by a), context [0] and
     num_tokens=4 -> [1, 0, 1, 0] for any key.
     """
-    if isinstance(num_tokens, bool) or not isinstance(num_tokens, numbers.Integral):
-        raise TypeError(f"num_tokens must be an integer, got {num_tokens!r}")
-    if num_tokens < 0:
-        raise ValueError(f"num_tokens must be >= 0, got {num_tokens}")
+    _whole(num_tokens, "num_tokens")
     tokens = [int(t) for t in np.asarray(context_ids).reshape(-1)]
     next_token_distribution(probs_table, tokens)  # validates the table and the context up front
     table = np.asarray(probs_table, dtype=np.float64)
