@@ -114,10 +114,10 @@ def venn(only_a: int, only_b: int, both: int, neither: int) -> VennProbabilities
 
 
 def _counts_array(counts: object, name: str) -> np.ndarray:
-    table = np.asarray(counts, dtype=np.float64)
+    table = np.array(counts, dtype=np.float64)  # a copy: callers divide it in place
     if table.ndim == 0:
         raise ValueError(f"{name} must be an array with at least one axis, got a scalar")
-    if np.isnan(table).any() or (table < 0).any():
+    if not (table >= 0).all():  # also catches NaN
         raise ValueError(f"{name} must hold counts or probabilities >= 0, got {table.min()}")
     return table
 
@@ -171,10 +171,19 @@ def conditional(joint_table: np.ndarray, given_axis: int) -> np.ndarray:
     table = _counts_array(joint_table, "joint_table")
     (given,) = _axes(given_axis, table.ndim)
     others = tuple(a for a in range(table.ndim) if a != given)
-    totals = table.sum(axis=others, keepdims=True)
-    cells_per_slice = table.size // max(table.shape[given], 1)
-    uniform = np.full_like(table, 1.0 / max(cells_per_slice, 1))
-    return np.where(totals > 0, table / np.where(totals > 0, totals, 1.0), uniform)
+    return _normalise(table, others)
+
+
+def _normalise(table: np.ndarray, axes: tuple[int, ...]) -> np.ndarray:
+    """Divide `table` in place so it sums to 1 over `axes`; an all-zero slice becomes uniform."""
+    totals = table.sum(axis=axes, keepdims=True)
+    empty = totals == 0
+    table /= np.where(empty, 1.0, totals)
+    # In place, not np.where over the whole table: an n-gram table can hold 25M cells.
+    if empty.any():
+        cells_per_slice = table.size // max(totals.size, 1)
+        np.putmask(table, np.broadcast_to(empty, table.shape), 1.0 / max(cells_per_slice, 1))
+    return table
 
 
 def _token_ids(ids: object, vocab_size: int, name: str) -> np.ndarray:
@@ -237,10 +246,9 @@ def conditional_distribution(counts: np.ndarray, smoothing: float = 0.0) -> np.n
     smoothing = float(smoothing)
     if not smoothing >= 0.0:
         raise ValueError(f"smoothing must be >= 0 (an add-k count), got {smoothing}")
-    table = _counts_array(counts, "counts") + smoothing
-    totals = table.sum(axis=-1, keepdims=True)
-    uniform = np.full_like(table, 1.0 / table.shape[-1])
-    return np.where(totals > 0, table / np.where(totals > 0, totals, 1.0), uniform)
+    table = _counts_array(counts, "counts")
+    table += smoothing
+    return _normalise(table, (table.ndim - 1,))
 
 
 def next_token_distribution(
