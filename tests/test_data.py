@@ -129,3 +129,14 @@ def test_get_batch_needs_block_size_plus_one_tokens():
     get_batch(jax.random.key(0), np.arange(9), 2, 8)  # exactly T + 1 tokens is enough
     with pytest.raises(ValueError, match="block_size"):
         get_batch(jax.random.key(0), np.arange(8), 2, 8)
+
+
+@pytest.mark.parametrize("batch_size, block_size", [(2, -3), (-1, 4), (0, 4), (2, 0)])
+def test_get_batch_rejects_sizes_below_one(batch_size, block_size):
+    with pytest.raises(ValueError, match="at least 1"):
+        get_batch(jax.random.key(0), np.arange(100), batch_size, block_size)
+
+
+def test_get_batch_rejects_data_that_is_not_one_dimensional():
+    with pytest.raises(ValueError, match="1-D"):
+        get_batch(jax.random.key(0), np.zeros((20, 5), np.int32), 2, 4)

@@ -104,6 +104,12 @@ def get_batch(
 
     Example: data = [0, 1, 2, 3, 4], T = 2 -> a row could be x = [1, 2], y = [2, 3].
     """
+    if batch_size < 1 or block_size < 1:
+        raise ValueError(
+            f"batch_size and block_size must be at least 1, got {batch_size} and {block_size}"
+        )
+    if np.ndim(data) != 1:
+        raise ValueError(f"data must be a 1-D array of token ids, got shape {np.shape(data)}")
     n = len(data)
     if n < block_size + 1:
         raise ValueError(
