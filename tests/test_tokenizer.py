@@ -16,7 +16,6 @@ from llmlab.tokenizer import (
     GPT4_SPLIT_PATTERN,
     BPETokenizer,
     CharTokenizer,
-    fast,
     get_stats,
     iter_merges,
     merge,
@@ -180,14 +179,9 @@ def test_fast_equals_naive_on_real_text_with_and_without_pre_split():
     assert iter_merges_dict(chunks, 40) == train_bpe_naive([list(c) for c in chunks], 40)
 
 
-def test_sparse_pair_counting_for_large_vocabularies_gives_the_same_merges(monkeypatch):
-    """Above _MAX_DENSE_BINS possible pairs the trainer counts with np.unique instead."""
-    text = "the cat sat on the mat, 床前明月光 aaaa " * 5
-    dense = iter_merges_dict([text.encode()], 30)
-    monkeypatch.setattr(fast, "_MAX_DENSE_BINS", 10)
-    assert (
-        iter_merges_dict([text.encode()], 30) == dense == train_bpe_naive(list(text.encode()), 30)
-    )
+def test_a_vocabulary_too_large_for_the_pair_table_is_a_clear_error():
+    with pytest.raises(ValueError, match=r"vocab_size 100000 needs a 100000x100000 table"):
+        BPETokenizer().train("hello", 100_000)
 
 
 def iter_merges_dict(chunks, num_merges):

@@ -1,9 +1,10 @@
 """Byte-pair encoding with numpy: the same merges as `naive.py`, a hundred times faster.
 
-The whole corpus is one int array. Pair (left, right) gets the code left * n + right, so
-`np.bincount` counts every pair at once; merging is a few array operations. Chunks from a
-pre-split are laid end to end with a -1 between them, so no pair crosses a chunk boundary, and
-identical chunks are stored once with a weight (how often they occur).
+The whole corpus is one int array. `np.bincount` on pair codes left * V + right counts every
+pair at once; after that, each merge only updates the counts of the pairs next to the merged
+positions (PairCounts), and merging itself is a few array operations. Chunks from a pre-split
+are laid end to end with a -1 between them, so no pair crosses a chunk boundary, and identical
+chunks are stored once with a weight (how often they occur).
 
 Shape letters: N length of the packed sequence (tokens plus separators).
 """
@@ -17,7 +18,7 @@ import numpy as np
 from llmlab.tokenizer.vocab import MergeStep
 
 SEP = -1  # separator between chunks: never part of a pair
-_MAX_DENSE_BINS = 1 << 22  # above this many possible pairs, count with np.unique instead
+_MAX_TABLE = 1 << 28  # at most this many cells in the pair-count table (1 GB of int32)
 
 
 def pack_chunks(
@@ -34,7 +35,7 @@ def pack_chunks(
             order (for encoding).
 
     Returns:
-        ids: int64 (N,), byte values and SEP.
+        ids: int32 (N,), byte values and SEP.
         weights: int64 (N,), how often the chunk at each position occurs; None when all are 1.
 
     Example: [b"ab", b"c", b"ab"] -> ids [97, 98, -1, 99], weights [2, 2, 2, 1]
@@ -48,10 +49,10 @@ def pack_chunks(
         chunks = list(chunks)
         weights = np.ones(len(chunks), np.int64)
     if not chunks:
-        return np.zeros(0, np.int64), None
+        return np.zeros(0, np.int32), None
     data = np.frombuffer(b"".join(chunks), dtype=np.uint8)
     lengths = np.fromiter(map(len, chunks), np.int64, len(chunks))
-    ids = np.full(len(data) + len(chunks) - 1, SEP, np.int64)
+    ids = np.full(len(data) + len(chunks) - 1, SEP, np.int32)
     # chunk k moves right by k places, leaving one SEP after each chunk
     ids[np.arange(len(data)) + np.repeat(np.arange(len(chunks)), lengths)] = data
     weights = np.repeat(weights, lengths + 1)[:-1]
@@ -68,38 +69,67 @@ def unpack_chunks(ids: np.ndarray) -> list[list[int]]:
     return [flat[s:e] for s, e in zip([0] + [c + 1 for c in cuts], [*cuts, len(flat)])]
 
 
-def pair_codes(ids: np.ndarray, n: int) -> np.ndarray:
-    """Code left * n + right for each neighbouring pair; n * n where the pair touches a SEP.
+class PairCounts:
+    """How often each pair of neighbouring ids occurs, kept up to date merge by merge.
 
-    Shape: ids (N,) -> codes (N - 1,).
+    Counts live in a (V + 1, V + 1) table: table[left, right]. Recounting every pair after each
+    merge would cost O(N); but a merge only changes the pairs that touch a merged position, so we
+    subtract those before the merge and add the new ones after. Each row's maximum is cached,
+    so finding the most frequent pair costs O(V) instead of O(V²).
     """
-    left, right = ids[:-1], ids[1:]
-    codes = left * n + right
-    if SEP in (left.min(initial=0), right.min(initial=0)):
-        codes[(left == SEP) | (right == SEP)] = n * n
-    return codes
+
+    def __init__(self, ids: np.ndarray, weights: np.ndarray | None, V: int):
+        if (V + 1) ** 2 > _MAX_TABLE:
+            raise ValueError(
+                f"vocab_size {V} needs a {V}x{V} table of pair counts ({4 * V * V / 1e9:.1f} GB); "
+                f"this trainer supports vocab sizes up to {int(_MAX_TABLE**0.5)}"
+            )
+        left, right, w = self._pairs(ids, weights, np.arange(max(len(ids) - 1, 0)))
+        flat = np.bincount(left * (V + 1) + right, w, minlength=(V + 1) * (V + 1))
+        # one extra row and column, never written: table[SEP, x] and table[x, SEP] stay 0
+        self.table = flat.astype(np.int32).reshape(V + 1, V + 1)
+        self.row_max = self.table.max(axis=1)
+
+    @staticmethod
+    def _pairs(ids, weights, starts):
+        """The pairs starting at `starts` that do not touch a SEP, and their weights."""
+        left, right = ids[starts], ids[starts + 1]
+        ok = (left != SEP) & (right != SEP)
+        w = None if weights is None else weights[starts[ok]]
+        return left[ok], right[ok], w
+
+    def update(self, ids: np.ndarray, weights: np.ndarray | None, starts: np.ndarray, sign: int):
+        """Add (sign=+1) or remove (sign=-1) the pairs that start at positions `starts`."""
+        left, right, w = self._pairs(ids, weights, starts)
+        np.add.at(self.table, (left, right), sign if w is None else (sign * w).astype(np.int32))
+        rows = np.unique(left)
+        self.row_max[rows] = self.table[rows].max(axis=1)
+
+    def most_frequent(self, ids: np.ndarray) -> tuple[tuple[int, int], int] | None:
+        """The most frequent pair and its count; ties go to the earliest occurrence in ids."""
+        top = self.row_max.max(initial=0)
+        if top <= 0:
+            return None
+        rows = np.flatnonzero(self.row_max == top)
+        left, right = np.nonzero(self.table[rows] == top)
+        if len(left) == 1:
+            return (int(rows[left[0]]), int(right[0])), int(top)
+        # a tie: scan for the first pair with the top count, in growing blocks since it is
+        # usually near the start (a SEP indexes row/column -1 of the table, which stays 0)
+        start, size = 0, 1 << 14
+        while True:
+            end = min(start + size, len(ids) - 1)
+            hit = self.table[ids[start:end], ids[start + 1 : end + 1]] == top
+            if hit.any():
+                first = start + int(np.argmax(hit))
+                return (int(ids[first]), int(ids[first + 1])), int(top)
+            start, size = end, size * 4
 
 
-def count_pairs(codes: np.ndarray, weights: np.ndarray | None, n: int) -> np.ndarray:
-    """How often each pair code occurs, shape (n * n + 1,) (the last bin, SEP pairs, is zeroed)."""
-    if (n * n + 1) <= _MAX_DENSE_BINS:
-        counts = np.bincount(codes, weights, minlength=n * n + 1)
-    else:  # too many bins for a dense array: count only the codes that occur
-        uniq, inverse = np.unique(codes, return_inverse=True)
-        counts = np.zeros(n * n + 1, np.float64 if weights is not None else np.int64)
-        counts[uniq] = np.bincount(inverse.ravel(), weights)
-    counts[n * n] = 0
-    return counts
-
-
-def best_pair(codes: np.ndarray, counts: np.ndarray) -> tuple[int, int]:
-    """The code of the most frequent pair and its count; ties go to the earliest occurrence."""
-    top = counts.max()
-    winners = np.flatnonzero(counts == top)
-    if len(winners) == 1:
-        return int(winners[0]), int(top)
-    first = np.argmax(counts[codes] == top)  # first position whose pair has the top count
-    return int(codes[first]), int(top)
+def _around(pos: np.ndarray, offsets: tuple[int, ...], n_pairs: int) -> np.ndarray:
+    """Distinct pair starts pos + offset that lie in 0..n_pairs-1."""
+    starts = np.unique(np.concatenate([pos + o for o in offsets]))
+    return starts[(starts >= 0) & (starts < n_pairs)]
 
 
 def non_overlapping(pos: np.ndarray) -> np.ndarray:
@@ -140,19 +170,21 @@ def iter_merges(
     Example: list(iter_merges([b"aaabdaaabac"], 3))[0] -> MergeStep((97, 97) -> 256 'aa', count=4)
     """
     ids, weights = pack_chunks(chunks)
+    pairs = PairCounts(ids, weights, V=first_id + num_merges)
     vocab = [bytes([b]) for b in range(first_id)]
     for new_id in range(first_id, first_id + num_merges):
-        n = new_id  # every id so far is < new_id
-        codes = pair_codes(ids, n)
-        counts = count_pairs(codes, None if weights is None else weights[:-1], n)
-        if len(codes) == 0 or counts.max() == 0:
+        best = pairs.most_frequent(ids)
+        if best is None:
             return
-        code, count = best_pair(codes, counts)
-        a, b = divmod(code, n)
-        pos = np.flatnonzero(codes == code)
-        ids, keep = merge_array(ids, non_overlapping(pos) if a == b else pos, new_id)
-        if weights is not None:
-            weights = weights[keep]
+        (a, b), count = best
+        pos = np.flatnonzero((ids[:-1] == a) & (ids[1:] == b))
+        pos = non_overlapping(pos) if a == b else pos
+        # only pairs touching a merged position change: remove them, merge, add the new ones
+        pairs.update(ids, weights, _around(pos, (-1, 0, 1), len(ids) - 1), -1)
+        ids, keep = merge_array(ids, pos, new_id)
+        weights = None if weights is None else weights[keep]
+        new_pos = pos - np.arange(len(pos))
+        pairs.update(ids, weights, _around(new_pos, (-1, 0), len(ids) - 1), +1)
         vocab.append(vocab[a] + vocab[b])
         yield MergeStep((a, b), new_id, count, vocab[new_id])
 
