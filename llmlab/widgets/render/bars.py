@@ -24,10 +24,12 @@ def bars_figure(
     ylabel: str = "probability",
     ylim: float | None = 1.0,
     figsize: tuple[float, float] = (6.0, 3.0),
+    words: bool = False,
 ) -> Figure:
     """Grouped bars: one group per label, one coloured bar per series.
 
-    Shapes: labels (V,); each series (V,). ylim None lets the y axis follow the data.
+    Shapes: labels (V,); each series (V,). ylim None lets the y axis follow the data. Labels
+    are tokens (spaces shown as ␣, see `plot_label`) unless words=True (plain text).
 
     Example: bars_figure(["a", "b"], {"p": np.array([0.25, 0.75])}) -> 2 bars.
     """
@@ -53,7 +55,8 @@ def bars_figure(
             label=name,
             color=_COLOURS[i % len(_COLOURS)],
         )
-    ax.set_xticks(x, [plot_label(s) for s in labels], fontproperties=label_font())
+    shown = list(labels) if words else [plot_label(s) for s in labels]
+    ax.set_xticks(x, shown, fontproperties=label_font())
     if n > 12 and max(len(plot_label(s)) for s in labels) > 2:
         ax.tick_params(axis="x", labelrotation=90, labelsize=8)
     ax.set_ylabel(ylabel)

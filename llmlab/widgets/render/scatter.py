@@ -1,0 +1,90 @@
+"""Token embeddings in 2-D: every token a dot, one token and its nearest neighbours marked."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import numpy as np
+from matplotlib.figure import Figure
+
+from llmlab.widgets.render.labels import label_font, plot_label
+
+
+def pca_2d(vectors: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Project rows onto their two main directions (PCA via SVD of the centred matrix).
+
+    Shapes: vectors (V, C) -> (coords (V, 2), explained (2,) fraction of variance each).
+
+    Example: pca_2d(np.array([[0.0, 0], [2, 0], [4, 0]]))[0][:, 0] -> ±[-2, 0, 2]
+    """
+    x = np.asarray(vectors, dtype=np.float64)
+    if x.ndim != 2 or x.shape[0] < 2:
+        raise ValueError(f"need vectors of shape (V, C) with V >= 2, got {x.shape}")
+    x = x - x.mean(axis=0)
+    _, s, vt = np.linalg.svd(x, full_matrices=False)
+    vt = np.pad(vt, ((0, max(0, 2 - len(vt))), (0, 0)))[:2]  # C = 1: a zero second axis
+    variance = s**2
+    explained = np.pad(variance / max(variance.sum(), 1e-30), (0, 2))[:2]
+    return x @ vt.T, explained
+
+
+def cosine_neighbours(vectors: np.ndarray, index: int, k: int) -> tuple[np.ndarray, np.ndarray]:
+    """The k rows most similar to row `index` by cosine similarity, itself excluded.
+
+    Shapes: vectors (V, C) -> (ids (k,), similarities (k,)), most similar first.
+
+    Example: cosine_neighbours(np.array([[1.0, 0], [2, 0.1], [0, 1]]), 0, 1) -> ([1], [0.9988])
+    """
+    x = np.asarray(vectors, dtype=np.float64)
+    unit = x / np.maximum(np.linalg.norm(x, axis=1, keepdims=True), 1e-12)
+    sims = unit @ unit[index]
+    sims[index] = -np.inf
+    order = np.argsort(-sims, kind="stable")[: min(k, len(x) - 1)]
+    return order, sims[order]
+
+
+def embedding_figure(
+    coords: np.ndarray, labels: Sequence[str], explained: np.ndarray, k: int
+) -> Figure:
+    """Scatter of all tokens (labelled when there are few), ready to mark one and k neighbours.
+
+    Shapes: coords (V, 2), labels (V,), explained (2,). Mark with `mark_neighbours`.
+    """
+    coords = np.asarray(coords, dtype=float)
+    fig = Figure(figsize=(6.0, 4.6))
+    ax = fig.add_axes((0.15, 0.11, 0.82, 0.8))
+    ax.scatter(coords[:, 0], coords[:, 1], s=8, color="#9e9e9e")
+    font = label_font()
+    if len(labels) <= 100:
+        for (x, y), label in zip(coords, labels):
+            ax.annotate(plot_label(label), (x, y), xytext=(2, 2), textcoords="offset points",
+                        fontsize=7, color="#777", fontproperties=font)  # fmt: skip
+    ax.scatter([], [], s=60, color="#ff7f0e", gid="neighbours", zorder=3)
+    ax.scatter([], [], s=120, color="#d62728", marker="*", gid="chosen", zorder=4)
+    for _ in range(k + 1):
+        ax.annotate("", (0, 0), xytext=(5, 4), textcoords="offset points", fontsize=11,
+                    fontweight="bold", gid="mark", fontproperties=font)  # fmt: skip
+    ax.set_xlabel(f"PCA direction 1 ({explained[0]:.0%} of the variance)")
+    ax.set_ylabel(f"PCA direction 2 ({explained[1]:.0%})")
+    return fig
+
+
+def mark_neighbours(
+    fig: Figure, coords: np.ndarray, labels: Sequence[str], index: int, neighbours: np.ndarray
+) -> None:
+    """Star the chosen token, ring its neighbours and write their labels."""
+    ax = fig.axes[0]
+    by_gid = {c.get_gid(): c for c in ax.collections}
+    by_gid["chosen"].set_offsets(coords[[index]])
+    by_gid["neighbours"].set_offsets(coords[neighbours].reshape(-1, 2))
+    marks = [t for t in ax.texts if t.get_gid() == "mark"]
+    ids = [index, *neighbours.tolist()]
+    for text, i in zip(marks, ids + [None] * len(marks)):
+        if i is None:
+            text.set_text("")
+            continue
+        text.xy = tuple(coords[i])
+        text.set_text(plot_label(labels[i]))
+        text.set_color("#d62728" if i == index else "#b35900")
+    title = f"{plot_label(labels[index])} and its {len(neighbours)} nearest neighbours (cosine)"
+    ax.set_title(title, fontsize=10)
