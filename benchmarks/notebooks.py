@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import re
 import sys
 import time
 from pathlib import Path
@@ -38,7 +39,8 @@ def run_notebook(path: Path, timeout: int) -> dict:
             for index, cell in enumerate(nb.cells):
                 client.execute_cell(cell, index)
         except CellExecutionError as exc:
-            lines = [line for line in str(exc).splitlines() if line.strip()]
+            plain = re.sub(r"\x1b\[[0-9;]*m", "", str(exc))  # drop the traceback's colours
+            lines = [line for line in plain.splitlines() if line.strip()]
             error = lines[-1] if lines else type(exc).__name__
         seconds = time.perf_counter() - start
     return {"seconds": round(seconds, 1), "ok": error is None, "error": error}
