@@ -32,6 +32,7 @@ import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
+import jax
 import numpy as np
 
 DEFAULT_TIMEOUT = float(os.environ.get("LLMLAB_CHECK_TIMEOUT", "30"))
@@ -126,6 +127,9 @@ def _raise_timeout(signum, frame):
 def time_limit(seconds: float, *, use_signal: bool | None = None) -> Iterator[str]:
     """Raise CheckTimeout in the code running inside the block after `seconds`.
 
+    The trace mechanism watches the functions called inside the block (as `run_check` calls
+    the checker, which calls the learner's function), not the lines of the block itself.
+
     Yields the mechanism used: "signal" or "trace" (see the module docstring).
     """
     if use_signal is None:
@@ -191,8 +195,11 @@ def run_check(
     try:
         if not callable(fn):
             raise Mistake(f"expected a function, got {type(fn).__name__}: define it with `def`.")
-        with no_input(), time_limit(seconds, use_signal=use_signal):
-            known.checker(fn, np.random.default_rng(seed))
+        # Checks run with JAX's default broadcasting, as a learner's notebook does, even when a
+        # test suite has made rank promotion strict.
+        with no_input(), jax.numpy_rank_promotion("allow"):
+            with time_limit(seconds, use_signal=use_signal):
+                known.checker(fn, np.random.default_rng(seed))
         passed, message = True, "passed: your function agrees with llmlab on fresh random inputs."
     except Mistake as mistake:
         passed, message = False, mistake.message
