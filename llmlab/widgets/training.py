@@ -1,14 +1,15 @@
 """Training dashboard (lessons 04 and 08): live loss curves, speed, samples, stop and continue.
 
 A button cannot interrupt a busy kernel: while a cell runs, the browser's clicks wait in a
-queue. So the dashboard offers two ways to train:
+queue. So training never runs in the cell itself: one `llmlab.train.fit` call runs in a
+worker thread, and the cell (or the button) only tells it how far to go.
 
-- `dash.run(steps)` trains in the calling cell and blocks until done (what a notebook cell,
-  nbval or any headless run should use); the curves still update live.
-- The "Train" button starts `dash.start(steps)`: training runs in a background thread, the
-  cell is free, and the "Stop" button sets a flag that the next `fit` callback reads, so the
-  run stops cleanly after the current few steps. "Train" again continues the same run, with
-  its optimizer state, from the step where it stopped.
+- The "Train" button (`dash.start(steps)`) returns at once; the kernel stays free, so the
+  "Stop" button is heard: it sets a flag that fit's callback reads after the current few
+  steps. The worker then waits inside the callback; "Train" wakes it and the same fit call
+  goes on: same optimizer state, same learning-rate schedule, nothing recompiled.
+- `dash.run(steps)` does the same and waits until those steps are done: what a notebook
+  cell, nbval or a script uses. The curves still update live while it waits.
 
 Every `llmlab.train.fit` record lands in `dash.record(record)`; any loop can call that too
 (lesson 04 feeds it its own losses). Earlier runs stay on the plot for comparison.
@@ -48,7 +49,9 @@ class TrainingDashboard(Panel):
         self.step, self.opt_state, self.elapsed = 0, None, 0.0
         self.samples: list[tuple[int, str]] = []
         self.thread: threading.Thread | None = None
-        self._stop = threading.Event()
+        self.failure: BaseException | None = None
+        self._stop, self._resume, self._parked = (threading.Event() for _ in range(3))
+        self._target, self._paused_for, self._closing = 0, 0.0, False
         self._last_draw = 0.0
         self.steps = widgets.IntText(value=200, description="steps")
         self.train_button = widgets.Button(description="Train", button_style="success")
@@ -68,7 +71,8 @@ class TrainingDashboard(Panel):
 
     def record(self, record: dict[str, Any]) -> bool:
         """Add one record (step, train_loss, optional val_loss, tokens_per_s, elapsed) and
-        redraw; returns False once Stop was pressed, so it works as `fit`'s callback."""
+        redraw. Returns False once Stop was pressed, so it also works as `fit`'s callback
+        for a fit call of your own."""
         record = dict(record)
         if "step" not in record or "train_loss" not in record:
             raise ValueError(f"a record needs 'step' and 'train_loss', got keys {sorted(record)}")
@@ -92,16 +96,19 @@ class TrainingDashboard(Panel):
             self._last_draw = now
 
     # --- training ---------------------------------------------------------------------------
+    #
+    # One `fit` call serves the whole run, in a worker thread. When the run reaches the step
+    # asked for (or Stop is pressed), the worker parks inside fit's callback until "Train"
+    # asks for more. Continuing therefore costs nothing: no new fit call, no recompilation,
+    # the optimizer state and the learning-rate schedule go on exactly where they were.
 
-    def run(self, steps: int | None = None) -> Any:
-        """Train `steps` more steps (default: up to cfg.max_steps) in this cell; blocking.
-
-        Returns the `History` of this stretch. Call again to continue the same run.
-        """
-        from llmlab.train import fit
-
+    def start(self, steps: int | None = None) -> threading.Thread:
+        """Train `steps` more steps (default: to cfg.max_steps) in the background; returns at
+        once with the worker thread. This is what the Train button does."""
         if self.model is None:
             raise BadInput("This dashboard only plots records: it was made without a model.")
+        if self.thread is not None and self.thread.is_alive() and not self._parked.is_set():
+            raise BadInput("Already training: press Stop first, or wait.")
         if self.step >= self.cfg.max_steps:
             raise BadInput(
                 f"This run reached cfg.max_steps = {self.cfg.max_steps}; start a new run "
@@ -110,61 +117,110 @@ class TrainingDashboard(Panel):
         if steps is not None and (isinstance(steps, bool) or not isinstance(steps, int)
                                   or steps < 1):  # fmt: skip
             raise BadInput(f"steps must be a whole number >= 1, got {steps!r}")
-        target = self.cfg.max_steps if steps is None else min(self.step + steps, self.cfg.max_steps)
+        self._target = self.cfg.max_steps if steps is None else self.step + steps
         self._stop.clear()
+        self._parked.clear()
+        self.failure = None
+        if self.thread is not None and self.thread.is_alive():
+            self._resume.set()  # wake the parked worker: same fit call, nothing recompiles
+        else:
+            self.thread = threading.Thread(target=self._work, name="llmlab-training", daemon=True)
+            self.thread.start()
+        return self.thread
+
+    def run(self, steps: int | None = None) -> list[dict[str, Any]]:
+        """Train `steps` more steps (default: to cfg.max_steps) and wait: blocking, for
+        notebook cells, nbval and scripts. The curves still update live. Returns the new
+        records. Interrupting the kernel stops the run cleanly (it can be continued)."""
+        before = len(self.runs[self.run_name])
+        self.start(steps)
+        try:
+            self.wait()
+        except KeyboardInterrupt:
+            self.stop()
+            self.wait()
+            raise
+        if self.failure is not None:
+            raise self.failure
+        return self.runs[self.run_name][before:]
+
+    def stop(self) -> None:
+        """Pause the run after its current few steps (the Stop button); Train continues it."""
+        self._stop.set()
+        if self.thread is not None and self.thread.is_alive() and not self._parked.is_set():
+            self.say("Stopping after the current steps...", kind="info")
+
+    def wait(self, timeout: float | None = None) -> bool:
+        """Block until the worker is paused or finished; False if the timeout came first."""
+        if self.thread is None:
+            return True
+        return self._parked.wait(timeout)
+
+    def _work(self) -> None:
+        from llmlab.train import fit
+
         offset = self.elapsed
 
         def callback(record: dict[str, Any]) -> bool:
-            record = {**record, "elapsed": offset + record["elapsed"]}
-            self.elapsed = record["elapsed"]
-            keep_going = self.record(record)
+            record = {**record, "elapsed": offset + record["elapsed"] - self._paused_for}
+            self.elapsed, self.step = record["elapsed"], record["step"]
+            self.record(record)
             if self.sample_every and record["step"] % self.sample_every == 0:
                 self._sample(record["step"])
-            return keep_going and record["step"] < target
+            if self.step >= self.cfg.max_steps:
+                return True  # fit ends by itself
+            if self._stop.is_set() or self.step >= self._target:
+                return self._park()
+            return True
 
-        history = fit(self.model, self.train_data, self.val_data, self.cfg, callback=callback,
-                      opt_state=self.opt_state, start_step=self.step)  # fmt: skip
-        self.opt_state, self.step = history.opt_state, history.step
+        try:
+            history = self.guard(fit)(
+                self.model, self.train_data, self.val_data, self.cfg, callback=callback,
+                opt_state=self.opt_state, start_step=self.step,
+            )  # fmt: skip
+            self.opt_state, self.step = history.opt_state, history.step
+            self._draw(force=True)
+            if not self._closing:
+                self.say(f"Finished: step {self.step} of {self.cfg.max_steps}.", kind="info")
+        except Exception as exc:  # the guard has already shown the traceback in the widget
+            self.failure = exc
+        finally:
+            self._parked.set()
+
+    def _park(self) -> bool:
+        """Inside fit's callback: wait for Train (True: go on) or for the run's end (False)."""
         self._draw(force=True)
-        stopped = self._stop.is_set()
-        self.say(f"{'Stopped' if stopped else 'Paused'} at step {self.step} of "
-                 f"{self.cfg.max_steps}: press Train to continue.", kind="info")  # fmt: skip
-        return history
+        word = "Stopped" if self._stop.is_set() else "Paused"
+        self.say(f"{word} at step {self.step} of {self.cfg.max_steps}: press Train to continue.",
+                 kind="info")  # fmt: skip
+        tick = time.perf_counter()
+        self._parked.set()
+        self._resume.wait()
+        self._resume.clear()
+        self._paused_for += time.perf_counter() - tick
+        return not self._closing
 
-    def start(self, steps: int | None = None) -> threading.Thread:
-        """Train in a background thread (what the Train button does); returns the thread."""
+    def finish(self) -> None:
+        """End the run's fit call if it is paused (it can no longer continue); new_run does this.
+
+        Call it when you are done with a run, so that no paused worker thread stays behind.
+        """
         if self.thread is not None and self.thread.is_alive():
-            raise BadInput("Already training: press Stop first, or wait.")
-        if self.model is None:
-            raise BadInput("This dashboard only plots records: it was made without a model.")
-        guarded = self.guard(self.run)
-
-        def work() -> None:
-            try:
-                guarded(steps)
-            except Exception:
-                pass
-
-        self.thread = threading.Thread(target=work, name="llmlab-training", daemon=True)
-        self.thread.start()
-        return self.thread
-
-    def stop(self) -> None:
-        """Ask a background run to stop after its current few steps (the Stop button)."""
-        self._stop.set()
-        self.say("Stopping after the current steps...", kind="info")
-
-    def wait(self, timeout: float | None = None) -> None:
-        """Block until a background run started with `start` has finished."""
-        if self.thread is not None:
-            self.thread.join(timeout)
+            self._stop.set()  # a running worker parks after its current steps...
+            self._parked.wait()
+            self._closing = True  # ...and a parked one lets fit return
+            self._resume.set()
+            self.thread.join()
+        self._closing = False
+        self._paused_for = 0.0
 
     def new_run(self, name: str, model: Any = None, cfg: Any = None) -> None:
         """Start another run on the same plot (earlier runs stay, for comparison)."""
         if name in self.runs:
             raise ValueError(f"a run called {name!r} exists already; pick a new name")
-        if self.thread is not None and self.thread.is_alive():
+        if self.thread is not None and self.thread.is_alive() and not self._parked.is_set():
             raise BadInput("Stop the current run before starting a new one.")
+        self.finish()
         self.model = self.model if model is None else model
         self.cfg = self.cfg if cfg is None else cfg
         self.runs[name], self.run_name = [], name
