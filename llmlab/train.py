@@ -1,0 +1,261 @@
+"""Training a GPT: the optimiser, a jit-compiled step, evaluation and the `fit` loop.
+
+Read it top to bottom: `TrainConfig` holds every number of a run, `make_optimizer` turns it
+into Optax's AdamW with warm-up + cosine decay and gradient clipping, `train_step` is one
+pure optimiser step on one batch, `train_steps` runs several of them in one compiled call,
+`evaluate` averages the loss over random batches, and `fit` puts them together, recording
+a `History` and calling back after every few steps so a notebook can draw live curves.
+
+Speed: the model is split into plain arrays (`nnx.split`) and the step is a pure function
+under `jax.jit`, so no Python runs between steps; `train_steps` draws its batches inside
+the compiled call (from `fold_in(key, step)`) and loops with `lax.scan`, so one dispatch
+does `log_interval` steps. The batch of step s depends only on the seed and s, which makes
+runs deterministic and a resumed run identical to an uninterrupted one.
+
+Shape letters: B batch, T time (block size), V vocabulary, N corpus length in tokens.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from functools import partial
+from typing import Any
+
+import jax
+import jax.numpy as jnp
+import numpy as np
+import optax
+from flax import nnx
+from jax.sharding import Mesh, NamedSharding, PartitionSpec
+
+from llmlab.data import get_batch
+from llmlab.loss import nll
+from llmlab.optimizer import TrainConfig, lr_schedule, make_optimizer
+
+__all__ = [
+    "History",
+    "TrainConfig",
+    "data_parallel_mesh",
+    "evaluate",
+    "fit",
+    "lr_schedule",
+    "make_optimizer",
+    "train_step",
+    "train_steps",
+]
+
+
+def _loss(params, graphdef, rest, x, y):
+    model = nnx.merge(graphdef, params, rest)
+    loss = nll(model(x), y)
+    return loss, nnx.state(model, nnx.Not(nnx.Param))  # dropout keys move on
+
+
+def train_step(graphdef, optimizer, params, rest, opt_state, x, y):
+    """One optimiser step on one batch; pure, so it can be jitted, scanned or sharded.
+
+    Args:
+        graphdef, params, rest: the model, from `nnx.split(model, nnx.Param, ...)`.
+        optimizer: from `make_optimizer`; opt_state: its state.
+        x, y: int32 (B, T) inputs and next-token targets.
+
+    Returns:
+        (params, rest, opt_state, loss): the updated state and the batch loss before the step.
+    """
+    grad_fn = jax.value_and_grad(_loss, has_aux=True)
+    (loss, rest), grads = grad_fn(params, graphdef, rest, x, y)
+    updates, opt_state = optimizer.update(grads, opt_state, params)
+    return optax.apply_updates(params, updates), rest, opt_state, loss
+
+
+@partial(jax.jit, static_argnames=("graphdef", "optimizer", "num_steps", "shape", "mesh"))
+def train_steps(graphdef, optimizer, params, rest, opt_state, data, key, first_step, *,
+                num_steps: int, shape: tuple[int, int], mesh: Mesh | None = None):  # fmt: skip
+    """`num_steps` train steps in one compiled call; step s trains on batch `fold_in(key, s)`.
+
+    Args:
+        data: int32 token ids (N,); shape: (B, T); mesh: see `data_parallel_mesh`.
+
+    Returns:
+        (params, rest, opt_state, losses (num_steps,)).
+    """
+
+    def one_step(state, step):
+        x, y = get_batch(jax.random.fold_in(key, step), data, *shape)
+        if mesh is not None:  # cut the batch into one slice per device
+            x, y = jax.lax.with_sharding_constraint((x, y), _batch_sharding(mesh))
+        *state, loss = train_step(graphdef, optimizer, *state, x, y)
+        return tuple(state), loss
+
+    steps = first_step + jnp.arange(num_steps)
+    state, losses = jax.lax.scan(one_step, (params, rest, opt_state), steps)
+    return (*state, losses)
+
+
+@partial(jax.jit, static_argnames=("graphdef", "shape", "num_batches"))
+def _mean_loss(graphdef, params, rest, data, key, *, shape, num_batches):
+    def batch_loss(k):
+        x, y = get_batch(k, data, *shape)
+        return _loss(params, graphdef, rest, x, y)[0]
+
+    return jax.lax.map(batch_loss, jax.random.split(key, num_batches)).mean()
+
+
+def evaluate(model: nnx.Module, data: Any, cfg: TrainConfig, key: jax.Array) -> float:
+    """Mean loss over `cfg.eval_iters` random (B, T) windows of `data` (nanoGPT's estimate).
+
+    Args:
+        model: a GPT (dropout is switched off while evaluating).
+        data: int token ids (N,), N >= block_size + 1.
+        cfg: gives B, T and eval_iters; key: picks the windows.
+    """
+    data = _check_data(data, "data", cfg, model)
+    was_training = _dropout_on(model)
+    model.eval()
+    graphdef, params, rest = nnx.split(model, nnx.Param, ...)
+    shape = (cfg.batch_size, cfg.block_size)
+    loss = _mean_loss(graphdef, params, rest, data, key, shape=shape, num_batches=cfg.eval_iters)
+    if was_training:
+        model.train()
+    return float(loss)
+
+
+@dataclass
+class History:
+    """What `fit` recorded, plus what a later `fit` needs to resume (opt_state, step).
+
+    `records` holds one dict per `log_interval` steps: step, train_loss (mean over those
+    steps), val_loss (None except every eval_interval steps and at the end), tokens_per_s,
+    elapsed (seconds since `fit` began). `history["val_loss"]` gives one column.
+    """
+
+    records: list[dict[str, Any]] = field(default_factory=list)
+    opt_state: Any = None
+    step: int = 0
+
+    def __getitem__(self, name: str) -> list[Any]:
+        return [r[name] for r in self.records]
+
+    def __len__(self) -> int:
+        return len(self.records)
+
+
+Callback = Callable[[dict[str, Any]], Any]
+
+
+def fit(model: nnx.Module, train_data: Any, val_data: Any, cfg: TrainConfig, *,
+        callback: Callback | None = None, opt_state: Any = None, start_step: int = 0,
+        mesh: Mesh | None = None) -> History:  # fmt: skip
+    """Train `model` in place from `start_step` to `cfg.max_steps`.
+
+    Args:
+        model: a GPT; its weights are updated in place, also before every callback.
+        train_data, val_data: int token ids (N,), each with N >= block_size + 1.
+        cfg: the run's numbers; the same cfg and model give the same losses.
+        callback: called with each record; returning False stops training cleanly.
+        opt_state, start_step: resume a run (from a `History` or a checkpoint).
+        mesh: train data-parallel over this `data_parallel_mesh` (batch split, weights copied).
+
+    Returns:
+        History; `fit(..., opt_state=h.opt_state, start_step=h.step)` continues the run.
+    """
+    train = _check_data(train_data, "train_data", cfg, model)
+    val = _check_data(val_data, "val_data", cfg, model)
+    if not 0 <= start_step <= cfg.max_steps:
+        raise ValueError(f"start_step must be in [0, {cfg.max_steps}], got {start_step}")
+    optimizer = make_optimizer(cfg)
+    model.train()
+    graphdef, params, rest = nnx.split(model, nnx.Param, ...)
+    opt_state = _check_opt_state(optimizer, params, opt_state)
+    if mesh is not None:
+        if cfg.batch_size % mesh.size:
+            raise ValueError(
+                f"batch_size {cfg.batch_size} must split evenly over {mesh.size} devices"
+            )
+        params, rest, opt_state, train, val = jax.device_put(
+            (params, rest, opt_state, train, val), NamedSharding(mesh, PartitionSpec())
+        )
+    train_key, eval_key = jax.random.split(jax.random.key(cfg.seed))
+    history, step, start = (
+        History(opt_state=opt_state, step=start_step),
+        start_step,
+        time.perf_counter(),
+    )
+    while step < cfg.max_steps:
+        n = min(_until_multiple(step, cfg.log_interval), _until_multiple(step, cfg.eval_interval),
+                cfg.max_steps - step)  # fmt: skip
+        tick = time.perf_counter()
+        params, rest, opt_state, losses = train_steps(
+            graphdef, optimizer, params, rest, opt_state, train, train_key, step,
+            num_steps=n, shape=(cfg.batch_size, cfg.block_size), mesh=mesh)  # fmt: skip
+        train_loss = float(losses.mean())  # waits for the steps to finish
+        tokens_per_s = n * cfg.batch_size * cfg.block_size / (time.perf_counter() - tick)
+        step += n
+        nnx.update(model, params, rest)
+        val_loss = None
+        if step % cfg.eval_interval == 0 or step == cfg.max_steps:
+            val_loss = evaluate(model, val, cfg, jax.random.fold_in(eval_key, step))
+        record = {"step": step, "train_loss": train_loss, "val_loss": val_loss,
+                  "tokens_per_s": tokens_per_s, "elapsed": time.perf_counter() - start}  # fmt: skip
+        history.records.append(record)
+        history.opt_state, history.step = opt_state, step
+        if callback is not None and callback(record) is False:
+            break
+    model.eval()
+    return history
+
+
+def data_parallel_mesh(devices: list | None = None) -> Mesh:
+    """A 1-D mesh named "data" over `devices` (default: all of `jax.devices()`)."""
+    return Mesh(np.array(jax.devices() if devices is None else devices), ("data",))
+
+
+def _batch_sharding(mesh: Mesh) -> NamedSharding:
+    return NamedSharding(mesh, PartitionSpec("data"))  # split axis 0 (B), copy the rest
+
+
+def _until_multiple(step: int, every: int) -> int:
+    return every - step % every
+
+
+def _dropout_on(model: nnx.Module) -> bool:
+    return any(not m.deterministic for _, m in nnx.iter_graph(model) if isinstance(m, nnx.Dropout))
+
+
+def _check_data(data: Any, name: str, cfg: TrainConfig, model: nnx.Module) -> jax.Array:
+    arr = jnp.asarray(data)
+    if arr.ndim != 1 or not jnp.issubdtype(arr.dtype, jnp.integer):
+        raise ValueError(f"{name} must be a 1-D array of int token ids, got {arr.dtype}{arr.shape}")
+    if len(arr) < cfg.block_size + 1:
+        raise ValueError(
+            f"{name} has {len(arr)} tokens, but a training window needs "
+            f"block_size + 1 = {cfg.block_size + 1}: use more text or a smaller block_size"
+        )
+    config = getattr(model, "config", None)
+    if config is not None:
+        if cfg.block_size > config.block_size:
+            raise ValueError(
+                f"TrainConfig.block_size {cfg.block_size} exceeds the model's {config.block_size}"
+            )
+        lo, hi = int(arr.min()), int(arr.max())
+        if lo < 0 or hi >= config.vocab_size:
+            raise ValueError(
+                f"{name} holds token ids in [{lo}, {hi}], the model knows [0, {config.vocab_size})"
+            )
+    return arr.astype(jnp.int32)
+
+
+def _check_opt_state(optimizer, params, opt_state):
+    fresh = optimizer.init(params)
+    if opt_state is None:
+        return fresh
+    want, got = jax.tree.structure(fresh), jax.tree.structure(opt_state)
+    shapes = [jnp.shape(x) for x in jax.tree.leaves(fresh)]
+    if want != got or shapes != [jnp.shape(x) for x in jax.tree.leaves(opt_state)]:
+        raise ValueError(
+            "opt_state does not belong to this model and TrainConfig's optimizer: "
+            f"expected structure {want}, got {got}"
+        )
+    return opt_state
