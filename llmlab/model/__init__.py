@@ -1,0 +1,16 @@
+"""The GPT model: its config (`config.py`), the network (`gpt.py`), GPT-2 import (`gpt2.py`)."""
+
+from llmlab.model.config import GPTConfig, param_count_formula
+from llmlab.model.gpt import GPT, MLP, Block, KVCache, count_params
+from llmlab.model.gpt2 import load_gpt2
+
+__all__ = [
+    "GPT",
+    "MLP",
+    "Block",
+    "GPTConfig",
+    "KVCache",
+    "count_params",
+    "load_gpt2",
+    "param_count_formula",
+]
