@@ -46,7 +46,7 @@ def check_utf8_bytes(fn, rng):
     hint="for pair in zip(ids, ids[1:]): counts[pair] = counts.get(pair, 0) + 1.",
 )
 def check_count_pairs(fn, rng):
-    cases = [[1, 1, 1], [7], []] + [list(random_text(rng).encode("utf-8")) for _ in range(3)]
+    cases = [list(random_text(rng).encode("utf-8")) for _ in range(3)] + [[1, 1, 1], [7], []]
     for ids in cases:
         when = f"for ids {ids}" if len(ids) < 8 else f"for {len(ids)} ids of a random text"
         got = call(fn, list(ids), when=when)
@@ -56,6 +56,8 @@ def check_count_pairs(fn, rng):
         got = {tuple(int(i) for i in k): int(v) for k, v in got.items()}
         if ids == [1, 1, 1] and got.get((1, 1)) == 1:
             raise Mistake(f"you counted (1, 1) once {when}: overlapping pairs count twice.")
+        if set(got.values()) == {1} and max(want.values()) > 1:
+            raise Mistake(f"you counted each pair only once {when}: add 1 for every occurrence.")
         if len(ids) > 1 and got == get_stats(ids[:-1]):
             raise Mistake(f"you missed the last pair {when}: zip(ids, ids[1:]) reaches it.")
         equal(got, want, "pair counts", when)
@@ -69,7 +71,8 @@ def check_count_pairs(fn, rng):
     "else append ids[i] and step 1. Careful at the last position.",
 )
 def check_merge_pair(fn, rng):
-    cases = [([5, 6, 6, 6, 7], (6, 6)), ([1, 2], (1, 2)), ([3], (3, 3)), ([1, 2, 1], (2, 1))]
+    cases = [([5, 6, 6, 6, 7], (6, 6)), ([1, 2, 3, 1, 2], (1, 2)), ([3], (3, 3))]
+    cases.append(([1, 2, 1], (2, 1)))
     for _ in range(3):
         ids = [int(i) for i in rng.integers(0, 4, size=int(rng.integers(8, 20)))]
         cases.append((ids, (ids[0], ids[1])))
@@ -106,6 +109,12 @@ def check_char_tokenizer(fn, rng):
             "one id per character."
         )
     want = CharTokenizer.from_text(text).encode(text)  # vocabulary sorted by code point
+    in_order = list(dict.fromkeys(text))  # characters in order of first appearance
+    if [int(i) for i in ids] == [in_order.index(c) for c in text] != want:
+        raise Mistake(
+            f"you numbered the characters in the order they first appear {when}: "
+            "sort them first, with sorted(set(text))."
+        )
     equal([int(i) for i in ids], want, "ids", when, "number the sorted characters 0, 1, 2...")
     back = call(decode, ids, when=f"in decode {when}")
     equal(back, text, "decode(encode(text))", when)
