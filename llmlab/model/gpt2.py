@@ -22,7 +22,7 @@ from llmlab.model.gpt import GPT
 
 # Buffers that Hugging Face saves next to the weights: the causal mask (we build our own) and
 # the output head (tied to wte, so it is the same matrix).
-_IGNORED_SUFFIXES = ("attn.bias", "attn.masked_bias", "lm_head.weight")
+_IGNORED_SUFFIXES = (".attn.bias", ".attn.masked_bias", "lm_head.weight")
 
 
 def _config_from_hf(hf: dict) -> GPTConfig:
