@@ -25,7 +25,14 @@ from llmlab.tokenizer import (
     tokenizer_to_dict,
     train_bpe_naive,
 )
-from llmlab.tokenizer.fast import merge_array, non_overlapping, pack_chunks
+from llmlab.tokenizer.fast import (
+    SEP,
+    PairCounts,
+    merge_array,
+    non_overlapping,
+    pack_chunks,
+    pair_starts_around,
+)
 
 # Arbitrary Unicode (no surrogates, which UTF-8 cannot encode), plus Chinese and emoji for sure.
 unicode_text = st.text(st.characters(blacklist_categories=("Cs",)), max_size=60)
@@ -177,6 +184,41 @@ def test_fast_equals_naive_on_real_text_with_and_without_pre_split():
     assert iter_merges_dict([text.encode()], 40) == train_bpe_naive(list(text.encode()), 40)
     chunks = [p.encode() for p in split_text(text, GPT4_SPLIT_PATTERN)]
     assert iter_merges_dict(chunks, 40) == train_bpe_naive([list(c) for c in chunks], 40)
+
+
+def test_a_tie_far_into_the_sequence_goes_to_the_earliest_pair():
+    """20,000 positions without pairs (7 SEP 7 SEP ...), then 3 4 1 2 3 4 1 2: (3,4), (4,1) and
+    (1,2) all occur twice; (3,4) comes first, though (1,2) is first in table order."""
+    ids = np.array([7, SEP] * 10_000 + [3, 4, 1, 2, 3, 4, 1, 2], dtype=np.int32)
+    pairs = PairCounts(ids, None, V=10)
+    assert pairs.most_frequent(ids) == ((3, 4), 2)
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.lists(small_alphabet, min_size=1, max_size=5), st.integers(1, 8))
+def test_pair_counts_stay_exact_through_merges(texts, num_merges):
+    """The trainer's update (remove pairs around merged positions, add the new ones) must leave
+    the same table as counting the merged sequence from scratch."""
+    chunks = [t.encode() for t in texts + texts[:1]]
+    ids, weights = pack_chunks(chunks)
+    V = 256 + num_merges
+    pairs = PairCounts(ids, weights, V)
+    for new_id in range(256, V):
+        best = pairs.most_frequent(ids)
+        if best is None:
+            break
+        (a, b), _ = best
+        pos = np.flatnonzero((ids[:-1] == a) & (ids[1:] == b))
+        pos = non_overlapping(pos) if a == b else pos
+        pairs.update(ids, weights, pair_starts_around(pos, (-1, 0, 1), len(ids) - 1), -1)
+        ids, keep = merge_array(ids, pos, new_id)
+        weights = None if weights is None else weights[keep]
+        pairs.update(
+            ids, weights, pair_starts_around(pos - np.arange(len(pos)), (-1, 0), len(ids) - 1), +1
+        )
+        fresh = PairCounts(ids, weights, V)
+        np.testing.assert_array_equal(pairs.table, fresh.table, "table drifted after a merge")
+        np.testing.assert_array_equal(pairs.row_max, fresh.row_max, "row maxima drifted")
 
 
 def test_a_vocabulary_too_large_for_the_pair_table_is_a_clear_error():

@@ -81,8 +81,9 @@ class PairCounts:
     def __init__(self, ids: np.ndarray, weights: np.ndarray | None, V: int):
         if (V + 1) ** 2 > _MAX_TABLE:
             raise ValueError(
-                f"vocab_size {V} needs a {V}x{V} table of pair counts ({4 * V * V / 1e9:.1f} GB); "
-                f"this trainer supports vocab sizes up to {int(_MAX_TABLE**0.5)}"
+                f"vocab_size {V} needs a {V}x{V} table of pair counts "
+                f"({4 * (V + 1) ** 2 / 1e9:.1f} GB); this trainer supports vocab sizes up to "
+                f"{int(_MAX_TABLE**0.5) - 1}"
             )
         left, right, w = self._pairs(ids, weights, np.arange(max(len(ids) - 1, 0)))
         flat = np.bincount(left * (V + 1) + right, w, minlength=(V + 1) * (V + 1))
@@ -117,16 +118,17 @@ class PairCounts:
         # a tie: scan for the first pair with the top count, in growing blocks since it is
         # usually near the start (a SEP indexes row/column -1 of the table, which stays 0)
         start, size = 0, 1 << 14
-        while True:
+        while start < len(ids) - 1:
             end = min(start + size, len(ids) - 1)
             hit = self.table[ids[start:end], ids[start + 1 : end + 1]] == top
             if hit.any():
                 first = start + int(np.argmax(hit))
                 return (int(ids[first]), int(ids[first + 1])), int(top)
             start, size = end, size * 4
+        raise AssertionError(f"the table counts {top} of a pair that the sequence does not hold")
 
 
-def _around(pos: np.ndarray, offsets: tuple[int, ...], n_pairs: int) -> np.ndarray:
+def pair_starts_around(pos: np.ndarray, offsets: tuple[int, ...], n_pairs: int) -> np.ndarray:
     """Distinct pair starts pos + offset that lie in 0..n_pairs-1."""
     starts = np.unique(np.concatenate([pos + o for o in offsets]))
     return starts[(starts >= 0) & (starts < n_pairs)]
@@ -180,11 +182,11 @@ def iter_merges(
         pos = np.flatnonzero((ids[:-1] == a) & (ids[1:] == b))
         pos = non_overlapping(pos) if a == b else pos
         # only pairs touching a merged position change: remove them, merge, add the new ones
-        pairs.update(ids, weights, _around(pos, (-1, 0, 1), len(ids) - 1), -1)
+        pairs.update(ids, weights, pair_starts_around(pos, (-1, 0, 1), len(ids) - 1), -1)
         ids, keep = merge_array(ids, pos, new_id)
         weights = None if weights is None else weights[keep]
         new_pos = pos - np.arange(len(pos))
-        pairs.update(ids, weights, _around(new_pos, (-1, 0), len(ids) - 1), +1)
+        pairs.update(ids, weights, pair_starts_around(new_pos, (-1, 0), len(ids) - 1), +1)
         vocab.append(vocab[a] + vocab[b])
         yield MergeStep((a, b), new_id, count, vocab[new_id])
 
