@@ -1,6 +1,6 @@
 """How fast is BPE? Train 256 merges on Shakespeare, encode it, and compare with the naive loop.
 
-Run: python benchmarks/bpe.py [--merges 256] [--naive-merges 4] [--json]
+Run: python benchmarks/bpe.py [--corpus shakespeare|tang] [--merges 256] [--naive-merges 4] [--json]
 
 The naive loop (train_bpe_naive) recounts every pair after every merge, so its time per merge
 is roughly constant; we time a few merges on the full corpus and extrapolate to --merges
@@ -29,6 +29,7 @@ def timed(fn):
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--corpus", default="shakespeare", choices=["shakespeare", "tang"])
     parser.add_argument("--merges", type=int, default=256)
     parser.add_argument(
         "--naive-merges", type=int, default=4, help="merges timed for the naive loop"
@@ -36,9 +37,13 @@ def main() -> None:
     parser.add_argument("--json", action="store_true", help="print one JSON dict of figures")
     args = parser.parse_args()
 
-    text = load_text("shakespeare")
+    text = load_text(args.corpus)
     raw = text.encode("utf-8")
-    figures: dict[str, float | int] = {"corpus_bytes": len(raw), "merges": args.merges}
+    figures: dict[str, str | float | int] = {
+        "corpus": args.corpus,
+        "corpus_bytes": len(raw),
+        "merges": args.merges,
+    }
     for name, pattern in [("plain", None), ("gpt4_split", GPT4_SPLIT_PATTERN)]:
         tok = BPETokenizer(pattern)
         _, train_s, train_cpu = timed(lambda tok=tok: tok.train(text, 256 + args.merges))
@@ -66,7 +71,7 @@ def main() -> None:
         print(json.dumps(figures))
         return
     mb = len(raw) / 1e6
-    print(f"Shakespeare: {mb:.2f} MB, {args.merges} merges")
+    print(f"{args.corpus}: {mb:.2f} MB, {args.merges} merges")
     for name in ("plain", "gpt4_split"):
         print(
             f"  {name:>10}: train {figures[f'{name}_train_s']:.2f} s "

@@ -84,8 +84,8 @@ class BPETokenizer:
             yield step
         if len(self.merges) < vocab_size - 256:
             warnings.warn(
-                f"the text ran out of pairs after {len(self.merges)} merges; vocab_size is "
-                f"{256 + len(self.merges)} instead of {vocab_size}",
+                f"the text ran out of pairs after {len(self.merges)} merges: there are "
+                f"{256 + len(self.merges)} byte and merge ids instead of {vocab_size}",
                 stacklevel=3,  # point at the caller of train()
             )
 
