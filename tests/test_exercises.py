@@ -1,0 +1,187 @@
+"""The exercise notebooks: built from their sources, shaped as the course promises, and graded.
+
+Three modes of the batch grader (`python -m llmlab.grade`, which re-executes every notebook in
+a fresh kernel): every solution notebook scores 100%; every untouched exercise notebook scores
+0% with a friendly "not done yet" and no traceback; a notebook that crashes its kernel or runs
+out of time is scored with the reason while the others are still graded. The planted mistakes
+per task are graded in-process in test_grading_mistakes.py (fast).
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import itertools
+import json
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import nbformat
+import pytest
+
+from llmlab.grading import lesson_tasks
+
+ROOT = Path(__file__).resolve().parent.parent
+EXERCISES = ROOT / "exercises"
+
+
+def _load_build():
+    """exercises/build.py, under a name that cannot clash with lessons/build.py."""
+    spec = importlib.util.spec_from_file_location("exercise_build", EXERCISES / "build.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+build = _load_build()
+
+SOURCES = sorted((EXERCISES / "src").glob("[0-9][0-9]_*.md"))
+LESSONS = [source.stem for source in SOURCES]
+LEARNER = [EXERCISES / f"{lesson}.ipynb" for lesson in LESSONS]
+SOLUTION = [EXERCISES / "solutions" / f"{lesson}.ipynb" for lesson in LESSONS]
+CHECK_RE = re.compile(r'^check\("(\w+)", (\w+)\)$')
+
+
+def code_cells(path: Path) -> list[str]:
+    nb = nbformat.read(path, as_version=4)
+    return [cell.source for cell in nb.cells if cell.cell_type == "code"]
+
+
+def test_there_is_an_exercise_notebook_for_each_lesson_from_01_to_09():
+    assert [p.stem for p in LEARNER] == [
+        "01_probability",
+        "02_tokens",
+        "03_sampling",
+        "04_loss",
+        "05_embeddings",
+        "06_attention",
+        "07_transformer",
+        "08_pretraining",
+        "09_generation",
+    ]
+
+
+@pytest.mark.parametrize("source", SOURCES, ids=LESSONS)
+def test_notebooks_on_disk_equal_a_fresh_build_of_their_source(source):
+    for target, solution in build.targets(source):
+        fresh = build.notebook_text(build.build_notebook(source, target, solution))
+        assert target.read_text(encoding="utf-8") == fresh, (
+            f"{target.name} drifted from {source.name}: run python exercises/build.py"
+        )
+
+
+def test_a_solution_block_becomes_a_raise_naming_its_function():
+    code = 'def f(x):\n    """Doc."""\n    # BEGIN SOLUTION\n    return x\n    # END SOLUTION\n'
+    assert build.learner_code(code) == (
+        'def f(x):\n    """Doc."""\n    raise NotImplementedError("f")\n'
+    )
+    assert build.solution_code(code) == 'def f(x):\n    """Doc."""\n    return x\n'
+    with pytest.raises(ValueError, match="without"):
+        build.learner_code("def f():\n    # BEGIN SOLUTION\n    return 1\n")
+
+
+@pytest.mark.parametrize("lesson", LESSONS)
+def test_each_task_is_a_stub_with_a_docstring_followed_by_its_check(lesson):
+    cells = code_cells(EXERCISES / f"{lesson}.ipynb")
+    assert cells[0].startswith("# llmlab set-up:"), "the course's set-up cell comes first"
+    checked = []
+    for before, cell in itertools.pairwise(cells):
+        match = CHECK_RE.match(cell.strip())
+        if match:
+            task_id, function = match.groups()
+            assert f"def {function}(" in before, f"check('{task_id}') must follow its function"
+            assert f'raise NotImplementedError("{function}")' in before
+            assert '"""' in before and "Returns:" in before, f"{function} needs a docstring"
+            checked.append(task_id)
+    assert checked == lesson_tasks(lesson), "the notebook checks every task of its lesson"
+    assert 3 <= len(checked) <= 6
+    assert cells[-1].strip() == f'score("{lesson}")', "the notebook ends with the score"
+
+
+@pytest.mark.parametrize("lesson", LESSONS)
+def test_notebooks_carry_a_colab_badge_to_themselves_and_no_outputs(lesson):
+    for path in (EXERCISES / f"{lesson}.ipynb", EXERCISES / "solutions" / f"{lesson}.ipynb"):
+        nb = nbformat.read(path, as_version=4)
+        rel = path.relative_to(ROOT).as_posix()
+        assert f"colab.research.google.com/github/llmlab-course/llmlab/blob/main/{rel}" in (
+            nb.cells[0].source
+        )
+        assert all(not c.get("outputs") for c in nb.cells if c.cell_type == "code")
+
+
+def test_solutions_hold_no_stubs_and_exercises_hold_no_solutions():
+    for learner, solution in zip(LEARNER, SOLUTION):
+        assert "NotImplementedError(" not in "".join(code_cells(solution))
+        assert "BEGIN SOLUTION" not in learner.read_text(encoding="utf-8")
+
+
+def grade(paths: list[Path], *extra: str) -> dict:
+    out = subprocess.run(
+        [sys.executable, "-m", "llmlab.grade", *map(str, paths), "--json", *extra],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        timeout=900,
+    )
+    assert out.stdout.strip(), f"the grader printed nothing; stderr:\n{out.stderr[-3000:]}"
+    return json.loads(out.stdout)
+
+
+@pytest.fixture(scope="module")
+def graded() -> dict:
+    """One batch run over every exercise and solution notebook, shared by the tests below."""
+    return grade(LEARNER + SOLUTION, "--timeout", "300", "--jobs", "4")
+
+
+@pytest.mark.slow
+def test_every_solution_notebook_scores_100_percent(graded):
+    for path in SOLUTION:
+        tasks = graded[str(path)]
+        failed = {t: r["message"] for t, r in tasks.items() if not r["passed"]}
+        assert not failed, f"{path.name}: solutions must pass every check: {failed}"
+        assert list(tasks) == lesson_tasks(path.stem)
+
+
+@pytest.mark.slow
+def test_every_untouched_exercise_scores_0_percent_with_a_friendly_reason(graded):
+    for path in LEARNER:
+        tasks = graded[str(path)]
+        assert list(tasks) == lesson_tasks(path.stem)
+        for task_id, result in tasks.items():
+            assert not result["passed"], f"{path.name}: {task_id} passed without any code"
+            assert result["message"].startswith("not done yet"), result["message"]
+            assert "Traceback" not in result["message"]
+
+
+def planted(tmp_path: Path, name: str, code: str) -> Path:
+    """The 01 solution notebook with `code` run right after its first check."""
+    nb = nbformat.read(EXERCISES / "solutions" / "01_probability.ipynb", as_version=4)
+    first_check = next(i for i, c in enumerate(nb.cells) if c.source.startswith("check("))
+    nb.cells.insert(first_check + 1, nbformat.v4.new_code_cell(code))
+    path = tmp_path / name
+    nbformat.write(nb, path)
+    return path
+
+
+@pytest.mark.slow
+def test_a_crash_or_a_timeout_is_scored_with_its_reason_and_others_are_still_graded(tmp_path):
+    crash = planted(tmp_path, "crash.ipynb", "import os\nos._exit(1)")
+    sleep = planted(tmp_path, "sleep.ipynb", "import time\ntime.sleep(600)")
+    good = planted(tmp_path, "good.ipynb", "x = 1")
+    result = grade([crash, sleep, good], "--timeout", "40")
+    first, *rest = lesson_tasks("01_probability")
+    for path, words in [(crash, "the kernel died"), (sleep, "ran past the 40 s limit")]:
+        tasks = result[str(path)]
+        assert tasks[first]["passed"], "the check that ran before the crash still counts"
+        for task_id in rest:
+            assert not tasks[task_id]["passed"] and words in tasks[task_id]["message"]
+    assert all(r["passed"] for r in result[str(good)].values()), "other notebooks still graded"
+
+
+def test_the_grader_names_a_file_that_is_not_a_notebook(tmp_path):
+    bad = tmp_path / "bad.ipynb"
+    bad.write_text("not json", encoding="utf-8")
+    result = grade([bad])
+    assert not result[str(bad)]["notebook"]["passed"]
+    assert "not a readable notebook" in result[str(bad)]["notebook"]["message"]
