@@ -1,0 +1,227 @@
+"""Autoregressive generation: predict a token, append it, repeat.
+
+`generate_simple` is the loop of lesson 09, written to be read: crop the text to the
+context window, run the whole window through the model, sample from the last position.
+
+`generate` gives the same tokens, faster. Each step is one jit-compiled function (compiled
+once: temperature, top-k and top-p travel as arrays, so changing them costs nothing), and
+with `use_cache=True` the model keeps the keys and values of earlier positions (the KV
+cache) and processes only the newest token instead of the whole window.
+
+Past the context window: without a cache every step sees the last block_size tokens. With
+the cache, positions cannot simply slide (each token's keys depend on its learned position),
+so when the cache is full it is rebuilt from the last block_size // 2 tokens and filling
+resumes. Cached and uncached generation give identical tokens until the window first fills;
+after that the cached model sees between block_size // 2 and block_size tokens of context.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from functools import lru_cache
+
+import jax
+import jax.numpy as jnp
+import numpy as np
+from flax import nnx
+
+from llmlab.model import GPT
+from llmlab.sampling import sample
+
+
+def generate_simple(
+    model: GPT,
+    prompt_ids: Sequence[int],
+    max_new_tokens: int,
+    *,
+    key: jax.Array,
+    temperature: float = 1.0,
+    top_k: int | None = None,
+    top_p: float | None = None,
+) -> list[int]:
+    """The readable generation loop: no cache, no compilation.
+
+    Args:
+        model: a GPT.
+        prompt_ids: token ids (T,), at least one; only the last block_size are used.
+        max_new_tokens: how many tokens to add.
+        key: jax.random key; the same key gives the same tokens.
+        temperature, top_k, top_p: as in `llmlab.sampling.sample`.
+
+    Returns:
+        the new token ids (max_new_tokens,) as a list of ints, prompt excluded.
+
+    Example:
+        generate_simple(model, [0], 3, key=jax.random.key(0), temperature=0.0) -> e.g. [5, 1, 5]
+    """
+    tokens = _check_prompt(prompt_ids, model.config.vocab_size)
+    _check_count(max_new_tokens)
+    block_size = model.config.block_size
+    for _ in range(max_new_tokens):
+        context = jnp.array([tokens[-block_size:]], dtype=jnp.int32)  # (1, T), T <= block_size
+        logits = model(context)[0, -1]  # (V,): the prediction for the next position
+        key, subkey = jax.random.split(key)
+        tokens.append(int(sample(subkey, logits, temperature, top_k, top_p)))
+    return tokens[-max_new_tokens:]
+
+
+def generate(
+    model: GPT,
+    prompt_ids: Sequence[int],
+    max_new_tokens: int,
+    *,
+    key: jax.Array,
+    temperature: float = 1.0,
+    top_k: int | None = None,
+    top_p: float | None = None,
+    use_cache: bool = True,
+    on_token: Callable[[int], bool | None] | None = None,
+    stop_token: int | None = None,
+) -> list[int]:
+    """Sample up to `max_new_tokens` tokens after the prompt, one compiled step per token.
+
+    Args:
+        model: a GPT (used in eval mode: no dropout; the model itself is not changed).
+        prompt_ids: token ids (T,), at least one. A prompt longer than block_size is cropped
+            to its last block_size tokens.
+        max_new_tokens: the most tokens to add (>= 1).
+        key: jax.random key; the same key gives the same tokens, with or without the cache.
+        temperature: 0 is greedy (always the most likely token); higher is more random.
+        top_k: keep only the k most likely tokens (None: all).
+        top_p: keep the smallest set of likely tokens whose probability reaches p (None: all).
+        use_cache: reuse earlier keys and values (fast); False recomputes the window each step.
+        on_token: called with each new token id as soon as it is chosen (for streaming);
+            returning False stops generation.
+        stop_token: stop after this token has been generated (it is included in the result).
+
+    Returns:
+        the new token ids as a list of ints, prompt excluded; shorter than max_new_tokens
+        when stopped by `stop_token` or `on_token`.
+
+    Example:
+        generate(model, [0], 3, key=jax.random.key(0), temperature=0.0) -> e.g. [5, 1, 5]
+    """
+    V, block_size = model.config.vocab_size, model.config.block_size
+    tokens = _check_prompt(prompt_ids, V)
+    _check_count(max_new_tokens)
+    if stop_token is not None:
+        _check_prompt([stop_token], V)
+    knobs = _check_knobs(temperature, top_k, top_p, V)
+
+    graphdef, state = nnx.split(model)
+    leaves, treedef = jax.tree.flatten(state)
+    window_step, prefill, decode_step = _compiled_steps(graphdef, treedef)
+    new, cache, pos = [], None, 0
+    for _ in range(max_new_tokens):
+        if not use_cache:
+            token, key = window_step(leaves, *_window(tokens, block_size), key, *knobs)
+        elif cache is None or pos == block_size:
+            # First step, or the cache is full: (re)build it from the end of the text.
+            keep = block_size if cache is None else max(1, block_size // 2)
+            window, pos = _window(tokens[-keep:], block_size)
+            token, key, cache = prefill(leaves, window, pos, key, *knobs)
+        else:
+            token, key, cache = decode_step(leaves, token, cache, pos, key, *knobs)
+            pos += 1
+        token_id = int(token)
+        tokens.append(token_id)
+        new.append(token_id)
+        if (on_token is not None and on_token(token_id) is False) or token_id == stop_token:
+            break
+    return new
+
+
+def _window(tokens: list[int], block_size: int) -> tuple[jax.Array, int]:
+    """The last block_size tokens, right-padded to (1, block_size), and how many are real.
+
+    One fixed shape means one compilation; the causal mask keeps the padding from being
+    seen by the real positions.
+    """
+    window = tokens[-block_size:]
+    padded = np.zeros((1, block_size), dtype=np.int32)
+    padded[0, : len(window)] = window
+    return jnp.asarray(padded), len(window)
+
+
+@lru_cache(maxsize=16)
+def _compiled_steps(graphdef: nnx.GraphDef, treedef) -> tuple[Callable, Callable, Callable]:
+    """The three jit-compiled steps for one model structure, built once and then reused.
+
+    The structure (graphdef, treedef) is captured here instead of being passed to every
+    call: hashing it again for each token would cost more than the token itself. Each
+    step takes the model's weights as a flat list of arrays and returns (token, key, ...).
+    """
+
+    def eval_model(leaves):
+        model = nnx.merge(graphdef, jax.tree.unflatten(treedef, leaves))
+        model.eval()  # a copy inside the trace: dropout off, the caller's model untouched
+        return model
+
+    def pick(logits, key, temperature, top_k, top_p):
+        key, subkey = jax.random.split(key)
+        return sample(subkey, logits, temperature, top_k, top_p), key
+
+    @jax.jit
+    def window_step(leaves, window, n, key, *knobs):
+        """Without cache: run the whole window (1, S), sample after its n-th (last real) token."""
+        return pick(eval_model(leaves)(window)[0, n - 1], key, *knobs)
+
+    @jax.jit
+    def prefill(leaves, window, n, key, *knobs):
+        """Fill a fresh cache from the window (1, S) and sample after its n-th token.
+
+        The padding's keys and values land in the cache too, but each is overwritten by
+        `decode_step` before any query may see it.
+        """
+        model = eval_model(leaves)
+        logits, cache = model.decode(window, model.init_cache(1), 0)
+        return (*pick(logits[0, n - 1], key, *knobs), cache)
+
+    @jax.jit
+    def decode_step(leaves, token, cache, pos, key, *knobs):
+        """With cache: run one token () at position pos, sample the next one."""
+        logits, cache = eval_model(leaves).decode(token.reshape(1, 1), cache, pos)
+        return (*pick(logits[0, 0], key, *knobs), cache)
+
+    return window_step, prefill, decode_step
+
+
+def _check_prompt(prompt_ids: Sequence[int], vocab_size: int) -> list[int]:
+    """The prompt as a list of ints; wrong type, shape or range -> TypeError/ValueError."""
+    ids = np.asarray(prompt_ids)
+    if ids.dtype == np.bool_ or not (ids.size == 0 or np.issubdtype(ids.dtype, np.integer)):
+        raise TypeError(f"prompt_ids must be integer token ids, got dtype {ids.dtype}")
+    if ids.ndim != 1:
+        raise ValueError(f"prompt_ids must be one sequence of shape (T,), got shape {ids.shape}")
+    if ids.size == 0:
+        raise ValueError("prompt_ids is empty: give at least one token to continue from")
+    bad = np.flatnonzero((ids < 0) | (ids >= vocab_size))
+    if bad.size:
+        raise ValueError(
+            f"token ids must be in [0, {vocab_size}) (the vocabulary), "
+            f"got {int(ids[bad[0]])} at position {int(bad[0])}"
+        )
+    return ids.tolist()
+
+
+def _check_count(max_new_tokens: int) -> None:
+    if isinstance(max_new_tokens, bool) or not isinstance(max_new_tokens, int | np.integer):
+        raise TypeError(f"max_new_tokens must be an int, got {type(max_new_tokens).__name__}")
+    if max_new_tokens < 1:
+        raise ValueError(f"max_new_tokens must be at least 1, got {max_new_tokens}")
+
+
+def _check_knobs(temperature, top_k, top_p, vocab_size: int) -> tuple[jax.Array, ...]:
+    """Check the sampling settings and turn them into arrays, so that changing them never
+    recompiles; None becomes the value that filters nothing (top_k = V, top_p = 1)."""
+    if not float(temperature) >= 0:  # `not >=` also catches NaN
+        raise ValueError(f"temperature must be >= 0 (0 means greedy), got {temperature}")
+    if top_k is not None and (not isinstance(top_k, int | np.integer) or top_k < 1):
+        raise ValueError(f"top_k must be an int >= 1 or None, got {top_k!r}")
+    if top_p is not None and not 0 < float(top_p) <= 1:
+        raise ValueError(f"top_p must be in (0, 1] or None, got {top_p}")
+    return (
+        jnp.float32(temperature),
+        jnp.int32(vocab_size if top_k is None else min(int(top_k), vocab_size)),
+        jnp.float32(1.0 if top_p is None else top_p),
+    )
