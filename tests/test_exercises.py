@@ -169,7 +169,13 @@ def test_a_crash_or_a_timeout_is_scored_with_its_reason_and_others_are_still_gra
     crash = planted(tmp_path, "crash.ipynb", "import os\nos._exit(1)")
     sleep = planted(tmp_path, "sleep.ipynb", "import time\ntime.sleep(600)")
     good = planted(tmp_path, "good.ipynb", "x = 1")
-    result = grade([crash, sleep, good], "--timeout", "40")
+    loop = planted(
+        tmp_path,
+        "loop.ipynb",
+        "def p_a_given_b(*counts):\n    while True:\n        pass\n\n\n"
+        'check("p_a_given_b", p_a_given_b)',
+    )
+    result = grade([crash, sleep, good, loop], "--timeout", "40", "--check-timeout", "3")
     first, *rest = lesson_tasks("01_probability")
     for path, words in [(crash, "the kernel died"), (sleep, "ran past the 40 s limit")]:
         tasks = result[str(path)]
@@ -177,6 +183,11 @@ def test_a_crash_or_a_timeout_is_scored_with_its_reason_and_others_are_still_gra
         for task_id in rest:
             assert not tasks[task_id]["passed"] and words in tasks[task_id]["message"]
     assert all(r["passed"] for r in result[str(good)].values()), "other notebooks still graded"
+    stuck = result[str(loop)][first]
+    assert not stuck["passed"] and "did not finish within 3 s" in stuck["message"], (
+        "inside a kernel the time limit stops an endless loop in the learner's function"
+    )
+    assert all(result[str(loop)][t]["passed"] for t in rest), "the checks after it still ran"
 
 
 def test_the_grader_names_a_file_that_is_not_a_notebook(tmp_path):
