@@ -1,0 +1,171 @@
+"""Checkpoints: a trained model in one safetensors file, safe to share and to resume from.
+
+A checkpoint holds the weights (tensors "params/<path>"), optionally the optimiser state
+(tensors "opt/<path>") and, in the file's text metadata as JSON, the model config, the
+tokenizer, the step and the TrainConfig. safetensors stores only named arrays and strings,
+so loading a file can never run code (unlike pickle). Saving writes a temporary file in the
+same folder and renames it over the target, so a crash mid-save never leaves half a file.
+
+Example:
+    save_checkpoint("run.safetensors", model, tokenizer=tok, opt_state=h.opt_state, step=h.step,
+                    train_config=cfg)
+    ckpt = load_checkpoint("run.safetensors")
+    fit(ckpt.model, train, val, cfg, opt_state=ckpt.opt_state, start_step=ckpt.step)
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import tempfile
+from pathlib import Path
+from typing import Any, NamedTuple
+
+import jax
+import jax.numpy as jnp
+import numpy as np
+from flax import nnx
+from safetensors import SafetensorError, safe_open
+from safetensors.numpy import load_file, save_file
+
+from llmlab.model import GPT, GPTConfig
+from llmlab.optimizer import TrainConfig, make_optimizer
+from llmlab.tokenizer import tokenizer_from_dict, tokenizer_to_dict
+
+FORMAT = "llmlab-checkpoint-1"
+
+
+class Checkpoint(NamedTuple):
+    """What `load_checkpoint` gives back; opt_state and train_config are None if not saved."""
+
+    model: GPT
+    config: GPTConfig
+    tokenizer: Any
+    opt_state: Any
+    step: int
+    train_config: TrainConfig | None
+
+
+def _name(path) -> str:
+    """jax key path -> "blocks.0.attn.c_attn.kernel" (dropping the Variable's .value)."""
+    parts = []
+    for k in path:
+        part = getattr(k, "key", getattr(k, "idx", getattr(k, "name", None)))
+        if part not in ("value", "raw_value"):  # the array inside an nnx.Variable
+            parts.append(str(part))
+    return ".".join(parts)
+
+
+def _flatten(tree: Any, prefix: str) -> dict[str, np.ndarray]:
+    leaves = jax.tree_util.tree_flatten_with_path(tree)[0]
+    return {f"{prefix}/{_name(path)}": np.asarray(leaf) for path, leaf in leaves}
+
+
+def _unflatten(template: Any, tensors: dict[str, np.ndarray], prefix: str, what: str) -> Any:
+    """Fill `template`'s leaves with `tensors`; raise ValueError naming the first mismatch."""
+    paths, treedef = jax.tree_util.tree_flatten_with_path(template)
+    wanted = {f"{prefix}/{_name(p)}": leaf for p, leaf in paths}
+    found = {k for k in tensors if k.startswith(prefix + "/")}
+    if found != set(wanted):
+        missing, extra = sorted(set(wanted) - found), sorted(found - set(wanted))
+        raise ValueError(
+            f"the checkpoint's {what} does not match: missing {missing[:3]}, "
+            f"unexpected {extra[:3]} ({len(missing)} missing, {len(extra)} unexpected)"
+        )
+    leaves = []
+    for name, leaf in wanted.items():
+        got = tensors[name]
+        if got.shape != tuple(leaf.shape):
+            raise ValueError(
+                f"the checkpoint's {what} does not match: {name} should have shape "
+                f"{tuple(leaf.shape)}, the file holds {got.shape}"
+            )
+        leaves.append(jnp.asarray(got, dtype=leaf.dtype))
+    return jax.tree_util.tree_unflatten(treedef, leaves)
+
+
+def save_checkpoint(
+    path: str | os.PathLike,
+    model: GPT,
+    *,
+    tokenizer: Any,
+    opt_state: Any = None,
+    step: int = 0,
+    train_config: TrainConfig | None = None,
+    dtype: Any = np.float32,
+) -> Path:
+    """Write model (+ optimiser state) to one safetensors file, atomically.
+
+    Args:
+        path: the file to write (conventionally *.safetensors); its folder must exist.
+        model: a GPT; tokenizer: the tokenizer its ids come from.
+        opt_state, train_config: give both to make the checkpoint resumable.
+        step: the number of optimiser steps taken so far.
+        dtype: the weights' storage type; np.float16 halves the file (loads as float32).
+
+    Returns:
+        the path written.
+    """
+    if not isinstance(model, GPT):
+        raise TypeError(f"model must be a llmlab GPT, got {type(model).__name__}")
+    if opt_state is not None and train_config is None:
+        raise ValueError("opt_state needs the train_config that made its optimizer, got None")
+    params = {
+        k: v.astype(dtype) for k, v in _flatten(nnx.state(model, nnx.Param), "params").items()
+    }
+    tensors = params | (_flatten(opt_state, "opt") if opt_state is not None else {})
+    metadata = {
+        "format": FORMAT,
+        "config": json.dumps(model.config.to_dict()),
+        "tokenizer": json.dumps(tokenizer_to_dict(tokenizer), ensure_ascii=False),
+        "step": str(int(step)),
+    }
+    if train_config is not None:
+        metadata["train_config"] = json.dumps(train_config.to_dict())
+    path = Path(path)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    os.close(fd)
+    try:
+        save_file(tensors, tmp, metadata=metadata)
+        os.replace(tmp, path)
+    except BaseException:
+        os.unlink(tmp)
+        raise
+    return path
+
+
+def load_checkpoint(path: str | os.PathLike) -> Checkpoint:
+    """Read a `save_checkpoint` file back into a ready-to-use GPT (float32 weights).
+
+    Raises:
+        FileNotFoundError: no file at `path`.
+        ValueError: the file is truncated or not a checkpoint, or its config, weights and
+            optimiser state do not fit together (the message says which).
+    """
+    path = Path(path)
+    if not path.is_file():
+        raise FileNotFoundError(f"no checkpoint at {path}")
+    try:
+        tensors = load_file(path)
+        with safe_open(path, framework="np") as f:
+            metadata = f.metadata() or {}
+    except (SafetensorError, ValueError, OSError) as e:
+        raise ValueError(f"{path} is truncated or not a safetensors file ({e})") from e
+    if metadata.get("format") != FORMAT:
+        raise ValueError(f"{path} is not an llmlab checkpoint (format {metadata.get('format')!r})")
+    config = GPTConfig.from_dict(json.loads(metadata["config"]))
+    tokenizer = tokenizer_from_dict(json.loads(metadata["tokenizer"]), f"{path}'s tokenizer")
+    model = GPT(config, rngs=nnx.Rngs(0))
+    params = _unflatten(
+        nnx.state(model, nnx.Param), tensors, "params", f"weights (config {config})"
+    )
+    nnx.update(model, params)
+    train_config = opt_state = None
+    if "train_config" in metadata:
+        train_config = TrainConfig.from_dict(json.loads(metadata["train_config"]))
+    if any(k.startswith("opt/") for k in tensors):
+        template = jax.eval_shape(make_optimizer(train_config).init, params)
+        opt_state = _unflatten(
+            template, tensors, "opt", "optimiser state (from another optimizer?)"
+        )
+    return Checkpoint(model, config, tokenizer, opt_state, int(metadata["step"]), train_config)
