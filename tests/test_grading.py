@@ -80,6 +80,14 @@ def test_wrong_kinds_of_answers_are_named(answer, words):
     assert not result.passed and words in result.message, result.message
 
 
+def test_exit_inside_the_learners_function_does_not_stop_the_notebook():
+    def quits(logits):
+        raise SystemExit(1)
+
+    result = grading.run_check("stable_softmax", quits)
+    assert not result.passed and "SystemExit" in result.message
+
+
 def test_something_that_is_not_a_function_is_refused_politely():
     result = grading.run_check("stable_softmax", 3)
     assert not result.passed and "expected a function" in result.message

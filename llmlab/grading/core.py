@@ -212,12 +212,15 @@ def run_check(
         )
     except KeyboardInterrupt:
         passed, message = False, "the check was interrupted before it finished."
-    except Exception as error:  # a bug in the checker, not in the learner's code
+    except Exception as error:  # a bug in the checker: the learner's exceptions became Mistakes
         passed = False
         message = (
             f"the checker itself failed ({type(error).__name__}: {error}); "
             "this is a bug in llmlab, please report it."
         )
+    except BaseException as error:  # SystemExit from exit() in the learner's function
+        passed = False
+        message = f"your function raised {type(error).__name__}: did it call exit()?"
     result = Result(task_id, known.lesson, passed, message, hint, seed, time.perf_counter() - start)
     RESULTS[task_id] = result
     return result
