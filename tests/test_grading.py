@@ -93,6 +93,11 @@ def test_something_that_is_not_a_function_is_refused_politely():
     assert not result.passed and "expected a function" in result.message
 
 
+def test_check_without_a_task_name_explains_how_to_call_it(capsys):
+    grading.check(good_softmax)
+    assert 'check("good_softmax", good_softmax)' in capsys.readouterr().out
+
+
 def test_an_unknown_task_lists_the_real_ones():
     result = grading.run_check("no_such_task", good_softmax)
     assert not result.passed and "stable_softmax" in result.message

@@ -41,13 +41,25 @@ from llmlab.grading.core import (
 from llmlab.grading.report import MIME_CHECK, MIME_SCORE, show_result, show_score
 
 
-def check(task_id: str, fn: object, *, timeout: float | None = None) -> None:
+def check(task_id: str, fn: object = None, *, timeout: float | None = None) -> None:
     """Check the learner's `fn` for `task_id` and show ✅ or ❌; never raises."""
-    show_result(run_check(task_id, fn, timeout=timeout))
+    if not isinstance(task_id, str):  # check(my_function): the task name is missing
+        name = getattr(task_id, "__name__", "task")
+        message = f'check needs the task name first, as in check("{name}", {name}).'
+        result = Result(str(name), "", False, message, "", 0, 0.0)
+    else:
+        result = run_check(task_id, fn, timeout=timeout)
+    show_result(result)
 
 
-def score(lesson: str) -> None:
-    """Show how many of `lesson`'s tasks passed in this session (e.g. score("03_sampling"))."""
+def score(lesson: str | None = None) -> None:
+    """Show how many of `lesson`'s tasks passed in this session (e.g. score("03_sampling")).
+
+    Without a lesson, the lesson of the most recent check is used.
+    """
+    if lesson is None:
+        recent = list(RESULTS.values())
+        lesson = recent[-1].lesson if recent else ""
     show_score(lesson_score(lesson))
 
 

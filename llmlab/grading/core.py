@@ -222,6 +222,7 @@ def run_check(
         passed = False
         message = f"your function raised {type(error).__name__}: did it call exit()?"
     result = Result(task_id, known.lesson, passed, message, hint, seed, time.perf_counter() - start)
+    RESULTS.pop(task_id, None)  # re-insert, so the latest check is last
     RESULTS[task_id] = result
     return result
 
