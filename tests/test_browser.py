@@ -105,6 +105,11 @@ def browser():
         chromium.close()
 
 
+def _menu(page, menu: str, item: str) -> None:
+    page.locator(".lm-MenuBar-itemLabel", has_text=re.compile(rf"^{menu}$")).click()
+    page.locator(".lm-Menu-itemLabel", has_text=re.compile(rf"^{re.escape(item)}$")).click()
+
+
 def _open_and_run_all(browser, lab: str, notebook: str):
     """Open a notebook, run all cells from the Run menu, wait until every cell has run."""
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
@@ -118,13 +123,22 @@ def _open_and_run_all(browser, lab: str, notebook: str):
         " return s && s.getAttribute('data-status') === 'idle'; }",
         timeout=120_000,
     )
-    page.locator(".lm-MenuBar-itemLabel", has_text=re.compile(r"^Run$")).click()
-    page.locator(".lm-Menu-itemLabel", has_text=re.compile(r"^Run All Cells$")).click()
+    # clear the saved outputs first, so that "every cell is numbered" means "every cell re-ran"
+    _menu(page, "Edit", "Clear Outputs of All Cells")
+    page.wait_for_function(
+        "() => [...document.querySelectorAll('.jp-CodeCell .jp-InputPrompt')]"
+        ".every(p => !/\\d/.test(p.textContent))"
+    )
+    _menu(page, "Run", "Run All Cells")
     # every code cell gets an execution count; none is left waiting ("[*]" or "[ ]")
     page.wait_for_function(
         "() => { const ps = [...document.querySelectorAll('.jp-CodeCell .jp-InputPrompt')];"
         " return ps.length > 0 && ps.every(p => /\\[\\d+\\]/.test(p.textContent)); }",
-        timeout=240_000,
+        timeout=480_000,
+    )
+    page.wait_for_function(
+        "() => document.querySelector('.jp-Notebook-ExecutionIndicator')"
+        ".getAttribute('data-status') === 'idle'"
     )
     page.wait_for_timeout(1500)  # let widget views finish rendering
     return page
