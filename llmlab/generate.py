@@ -3,10 +3,11 @@
 `generate_simple` is the loop of lesson 09, written to be read: crop the text to the
 context window, run the whole window through the model, sample from the last position.
 
-`generate` gives the same tokens, faster. Each step is one jit-compiled function (compiled
-once: temperature, top-k and top-p travel as arrays, so changing them costs nothing), and
-with `use_cache=True` the model keeps the keys and values of earlier positions (the KV
-cache) and processes only the newest token instead of the whole window.
+`generate` gives the same tokens, faster. Its steps are jit-compiled once per model shape
+(temperature, top-k and top-p travel as arrays, so changing them never recompiles) and run
+STEPS tokens per call to the device. With `use_cache=True` the model keeps the keys and
+values of earlier positions (the KV cache) and processes only the newest token instead of
+the whole window.
 
 Past the context window: without a cache every step sees the last block_size tokens. With
 the cache, positions cannot simply slide (each token's keys depend on its learned position),
@@ -27,6 +28,10 @@ from flax import nnx
 
 from llmlab.model import GPT
 from llmlab.sampling import sample
+
+# Tokens computed per call to the device. Streaming still reports them one by one; tokens
+# computed after a stop are thrown away.
+STEPS = 8
 
 
 def generate_simple(
@@ -78,7 +83,7 @@ def generate(
     on_token: Callable[[int], bool | None] | None = None,
     stop_token: int | None = None,
 ) -> list[int]:
-    """Sample up to `max_new_tokens` tokens after the prompt, one compiled step per token.
+    """Sample up to `max_new_tokens` tokens after the prompt with compiled steps.
 
     Args:
         model: a GPT (used in eval mode: no dropout; the model itself is not changed).
@@ -90,8 +95,8 @@ def generate(
         top_k: keep only the k most likely tokens (None: all).
         top_p: keep the smallest set of likely tokens whose probability reaches p (None: all).
         use_cache: reuse earlier keys and values (fast); False recomputes the window each step.
-        on_token: called with each new token id as soon as it is chosen (for streaming);
-            returning False stops generation.
+        on_token: called with each new token id, in order, as soon as its group of STEPS
+            tokens is back from the device (for streaming); returning False stops.
         stop_token: stop after this token has been generated (it is included in the result).
 
     Returns:
@@ -110,25 +115,32 @@ def generate(
 
     graphdef, state = nnx.split(model)
     leaves, treedef = jax.tree.flatten(state)
-    window_step, prefill, decode_step = _compiled_steps(graphdef, treedef)
+    window_steps, prefill, decode_steps = _compiled_steps(graphdef, treedef)
+    window, n = _window(tokens, block_size)
+    n = jnp.int32(n)  # from here on n lives on the device
     new, cache, pos = [], None, 0
-    for _ in range(max_new_tokens):
+    while True:
         if not use_cache:
-            token, key = window_step(leaves, *_window(tokens, block_size), key, *knobs)
+            chosen, keys, window, n = window_steps(leaves, window, n, key, *knobs)
+            usable = STEPS
         elif cache is None or pos == block_size:
             # First step, or the cache is full: (re)build it from the end of the text.
             keep = block_size if cache is None else max(1, block_size // 2)
             window, pos = _window(tokens[-keep:], block_size)
-            token, key, cache = prefill(leaves, window, pos, key, *knobs)
+            chosen, keys, cache = prefill(leaves, window, pos, key, *knobs)
+            usable = 1
         else:
-            token, key, cache = decode_step(leaves, token, cache, pos, key, *knobs)
-            pos += 1
-        token_id = int(token)
-        tokens.append(token_id)
-        new.append(token_id)
-        if (on_token is not None and on_token(token_id) is False) or token_id == stop_token:
-            break
-    return new
+            last = chosen[usable - 1]
+            chosen, keys, cache = decode_steps(leaves, last, cache, pos, key, *knobs)
+            usable = min(STEPS, block_size - pos)  # steps past the window's end are dropped
+            pos += usable
+        key = keys[usable - 1]
+        for token_id in np.asarray(chosen[:usable]).tolist():
+            tokens.append(token_id)
+            new.append(token_id)
+            stop = on_token is not None and on_token(token_id) is False
+            if stop or token_id == stop_token or len(new) == max_new_tokens:
+                return new
 
 
 def _window(tokens: list[int], block_size: int) -> tuple[jax.Array, int]:
@@ -145,11 +157,12 @@ def _window(tokens: list[int], block_size: int) -> tuple[jax.Array, int]:
 
 @lru_cache(maxsize=16)
 def _compiled_steps(graphdef: nnx.GraphDef, treedef) -> tuple[Callable, Callable, Callable]:
-    """The three jit-compiled steps for one model structure, built once and then reused.
+    """The jit-compiled steps for one model structure, built once and then reused.
 
     The structure (graphdef, treedef) is captured here instead of being passed to every
-    call: hashing it again for each token would cost more than the token itself. Each
-    step takes the model's weights as a flat list of arrays and returns (token, key, ...).
+    call: hashing it again for each call would cost more than a token. The weights come
+    in as a flat list of arrays. `window_steps` and `decode_steps` each run STEPS tokens
+    in one call (a `lax.scan`), which saves STEPS - 1 trips between Python and the device.
     """
 
     def eval_model(leaves):
@@ -162,28 +175,58 @@ def _compiled_steps(graphdef: nnx.GraphDef, treedef) -> tuple[Callable, Callable
         return sample(subkey, logits, temperature, top_k, top_p), key
 
     @jax.jit
-    def window_step(leaves, window, n, key, *knobs):
-        """Without cache: run the whole window (1, S), sample after its n-th (last real) token."""
-        return pick(eval_model(leaves)(window)[0, n - 1], key, *knobs)
+    def window_steps(leaves, window, n, key, *knobs):
+        """Without cache: STEPS times, run the whole window (1, S) and append the token drawn
+        after its n-th (last real) token, sliding the window once it is full."""
+        model, S = eval_model(leaves), window.shape[1]
+
+        def step(carry, _):
+            window, n, key = carry
+            token, key = pick(model(window)[0, n - 1], key, *knobs)
+            window = jnp.where(n == S, jnp.roll(window, -1, axis=1), window)
+            window = jax.lax.dynamic_update_slice(
+                window, token.reshape(1, 1), (0, jnp.minimum(n, S - 1))
+            )
+            return (window, jnp.minimum(n + 1, S), key), (token, key)
+
+        (window, n, _), (tokens, keys) = jax.lax.scan(
+            step, (window, jnp.int32(n), key), length=STEPS
+        )
+        return tokens, keys, window, n
 
     @jax.jit
     def prefill(leaves, window, n, key, *knobs):
-        """Fill a fresh cache from the window (1, S) and sample after its n-th token.
+        """Fill a fresh cache from the window (1, S) and draw the token after its n-th one.
 
         The padding's keys and values land in the cache too, but each is overwritten by
-        `decode_step` before any query may see it.
+        `decode_steps` before any query may see it.
         """
         model = eval_model(leaves)
         logits, cache = model.decode(window, model.init_cache(1), 0)
-        return (*pick(logits[0, n - 1], key, *knobs), cache)
+        token, key = pick(logits[0, n - 1], key, *knobs)
+        return token[None], key[None], cache
 
     @jax.jit
-    def decode_step(leaves, token, cache, pos, key, *knobs):
-        """With cache: run one token () at position pos, sample the next one."""
-        logits, cache = eval_model(leaves).decode(token.reshape(1, 1), cache, pos)
-        return (*pick(logits[0, 0], key, *knobs), cache)
+    def decode_steps(leaves, token, cache, pos, key, *knobs):
+        """With cache: STEPS times, run the last token () at position pos and draw the next.
 
-    return window_step, prefill, decode_step
+        Steps that would run past the cache's end (pos >= S) compute nonsense; the caller
+        drops them and rebuilds the cache.
+        """
+        model = eval_model(leaves)
+
+        def step(carry, _):
+            token, cache, pos, key = carry
+            logits, cache = model.decode(token.reshape(1, 1), cache, pos)
+            token, key = pick(logits[0, 0], key, *knobs)
+            return (token, cache, pos + 1, key), (token, key)
+
+        (_, cache, _, _), (tokens, keys) = jax.lax.scan(
+            step, (token, cache, jnp.int32(pos), key), length=STEPS
+        )
+        return tokens, keys, cache
+
+    return window_steps, prefill, decode_steps
 
 
 def _check_prompt(prompt_ids: Sequence[int], vocab_size: int) -> list[int]:
