@@ -18,6 +18,7 @@ import optax
 import pytest
 
 import llmlab.grading as grading
+from llmlab import loss, probability, sampling, tokenizer
 from llmlab.attention import attention, causal_mask
 from llmlab.grading.transformer import block_reference
 
@@ -245,3 +246,30 @@ def test_causal_attention_where_later_values_leak_is_caught():
         return attention(q, k, v, causal_mask(q.shape[-2]).T)
 
     assert not grading.run_check("attention", leaky).passed
+
+
+REFERENCES = {
+    "count_bigrams": lambda ids, V: probability.bigram_counts(ids, V),
+    "normalise_rows": probability.conditional_distribution,
+    "count_pairs": tokenizer.get_stats,
+    "merge_pair": tokenizer.merge,
+    "utf8_bytes": lambda text: np.frombuffer(text.encode("utf-8"), np.uint8),
+    "stable_softmax": sampling.softmax,
+    "softmax_temperature": sampling.softmax,
+    "top_k_filter": sampling.top_k_filter,
+    "top_p_filter": sampling.top_p_filter,
+    "log_softmax": jax.nn.log_softmax,
+    "nll_loss": loss.nll,
+    "perplexity": loss.perplexity,
+    "one_hot": jax.nn.one_hot,
+    "causal_mask": causal_mask,
+    "attention": attention,
+}
+
+
+@pytest.mark.parametrize("task_id", list(REFERENCES))
+def test_llmlab_itself_and_jax_oracles_pass_the_checks(task_id):
+    result = grading.run_check(task_id, REFERENCES[task_id])
+    assert result.passed, (
+        f"{task_id}: a correct answer (from llmlab or jax) failed: {result.message}"
+    )
