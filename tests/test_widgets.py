@@ -7,18 +7,24 @@ explorer and the temperature explorer.
 from __future__ import annotations
 
 import base64
+import json
 from fractions import Fraction
 
 import ipywidgets as widgets
 import numpy as np
 import pytest
+from ipywidgets.widgets.widget import _remove_buffers
 
 from llmlab.sampling import entropy, probabilities
+from llmlab.widgets.loss import loss_explorer
+from llmlab.widgets.model_view import param_calculator
 from llmlab.widgets.panel import BadInput, Panel, figure_png
 from llmlab.widgets.render.bars import bar_heights, bars_figure, update_bars
 from llmlab.widgets.render.labels import cjk_font, plot_label
 from llmlab.widgets.render.venn import venn_counts, venn_figure
 from llmlab.widgets.temperature import BOY_PROBS, BOY_WORDS, explore, temperature_explorer
+from llmlab.widgets.tokens import merge_stepper
+from llmlab.widgets.training import training_dashboard
 from llmlab.widgets.venn import venn_explorer
 
 PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
@@ -71,7 +77,7 @@ class _Counter(Panel):
         self.slider.observe(self.guard(self._changed), names="value")
         self.button = widgets.Button(description="boom")
         self.button.on_click(self.guard(self._boom))
-        self.layout(self.slider, self.button)
+        self.arrange(self.slider, self.button)
 
     def _changed(self, change):
         if change["new"] < 0:
@@ -115,6 +121,46 @@ def test_static_fallback_is_a_png_of_the_current_state():
     assert "3/8" in bundle["text/html"], "the HTML fallback must carry the probability table"
     w.both.value = 4
     assert base64.b64decode(w._repr_mimebundle_()["image/png"]) == w.image.value
+
+
+@pytest.mark.parametrize(
+    "make",
+    [venn_explorer, temperature_explorer, loss_explorer, merge_stepper, param_calculator,
+     training_dashboard],
+    ids=lambda f: f.__name__,
+)  # fmt: skip
+def test_every_widget_displays_its_view_plus_a_static_fallback(make, monkeypatch):
+    w = make()
+    shown = []
+    monkeypatch.setattr("llmlab.widgets.panel.display", lambda data, raw: shown.append((data, raw)))
+    w._ipython_display_()  # what IPython calls for the last expression of a cell
+    ((bundle, raw),) = shown
+    assert raw is True and "text/plain" in bundle
+    if w.comm is not None:
+        assert bundle["application/vnd.jupyter.widget-view+json"]["model_id"] == w.model_id
+    assert "image/png" in bundle or "text/html" in bundle, "a static page needs a picture"
+    if w.figure is not None:
+        assert base64.b64decode(bundle["image/png"]) == bytes(w.image.value)
+
+
+def _descendants(widget):
+    yield widget
+    for child in getattr(widget, "children", ()):
+        yield from _descendants(child)
+
+
+@pytest.mark.parametrize(
+    "make",
+    [venn_explorer, temperature_explorer, loss_explorer, merge_stepper, param_calculator,
+     training_dashboard],
+    ids=lambda f: f.__name__,
+)  # fmt: skip
+def test_every_widget_state_serialises_to_json_for_the_browser(make):
+    # What the kernel sends to the front end; a Python object in a trait would fail here
+    # (headless tests never send, so this is the check that the browser can receive it).
+    for widget in _descendants(make()):
+        state, _, _ = _remove_buffers(widget.get_state())
+        json.dumps(state)
 
 
 # --- Venn explorer ----------------------------------------------------------------------------

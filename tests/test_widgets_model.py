@@ -4,10 +4,13 @@ and the temperature / next-token explorers in model mode."""
 
 from __future__ import annotations
 
+import json
+
 import jax
 import numpy as np
 import pytest
 from flax import nnx
+from ipywidgets.widgets.widget import _remove_buffers
 
 from llmlab.generate import generate
 from llmlab.model import GPT, GPTConfig, count_params, param_count_formula
@@ -149,6 +152,13 @@ def test_model_view_table_totals_count_params(model):
     assert w._repr_mimebundle_()["text/html"] == w.table.value
 
 
+def test_model_view_tree_tab_is_drawn_when_opened(model, capsys):
+    w = model_view(model)
+    assert not w.tree_drawn, "the tree is drawn lazily: treescope output is large"
+    w.tabs.selected_index = 1
+    assert w.tree_drawn and w.errors == []
+
+
 def test_param_calculator_presets_give_the_published_sizes():
     w = param_calculator()
     assert w.count == 124_439_808, "GPT-2 small"
@@ -238,3 +248,22 @@ def test_next_token_explorer_on_a_model(model, tok):
 def test_device_check_lists_devices_and_versions():
     page = device_check().data
     assert jax.default_backend() in page and "jax" in page and "Python" in page
+
+
+def test_model_widgets_state_serialises_to_json_for_the_browser(model, tok):
+    def descendants(widget):
+        yield widget
+        for child in getattr(widget, "children", ()):
+            yield from descendants(child)
+
+    made = [
+        attention_heatmap(model, tok, "to be"),
+        embedding_map(model, tok),
+        model_view(model),
+        generation_playground(model, tok, "ab", length=2),
+        next_token_explorer(model=model, tokenizer=tok, context="ab"),
+    ]
+    for top in made:
+        for widget in descendants(top):
+            state, _, _ = _remove_buffers(widget.get_state())
+            json.dumps(state)  # what the kernel sends to the browser must be JSON

@@ -1,11 +1,27 @@
 """Interactive widgets for the lessons: one function per picture, each returning a widget.
 
+    lesson  function                                   shows
+    00      device_check()                             devices, platform, versions (HTML)
+    00, 09  generation_playground(model, tok, prompt)  streaming text; T, top-k, top-p, seed
+    01      venn_explorer()                            P(A), P(B), P(A∩B), P(A∣B), P(B∣A)
+    01      next_token_explorer(table, tok)            bars of P(next ∣ context); append
+    02      token_viewer(text)                         characters, bytes, BPE tokens, counts
+    02      merge_stepper(text)                        BPE merges one at a time
+    03      temperature_explorer(logits, labels)       T, top-k, top-p; entropy; samples
+    04      loss_explorer()                            −ln p against p; one-hot target
+    04, 08  training_dashboard(model, train, val, cfg) live curves, samples, Train / Stop
+    05      embedding_map(model, tok)                  PCA map, cosine nearest neighbours
+    06      attention_heatmap(model, tok, text)        weights by layer and head, causal mask
+    07      model_view(model), param_calculator()      parameters per part; GPT-1/2/3 sizes
+
+Files: `panel.py` (the base every widget shares: one-line messages for bad input, visible
+tracebacks for bugs, a static picture for front ends without widgets), one module per
+widget, `prompt.py` (text -> model input without recompiling), and `render/`: pure
+renderers, arrays in and a matplotlib Figure (or HTML) out, testable without any widget.
+
 Every widget works without a widget front end too: displayed on GitHub, nbviewer or in an
 exported notebook it shows a static picture of its current state. The core library never
 imports this package.
-
-    from llmlab.widgets import venn_explorer, temperature_explorer
-    venn_explorer()
 """
 
 from llmlab.widgets.attention import attention_heatmap

@@ -49,7 +49,7 @@ class AttentionHeatmap(Panel):
         pick = self.guard(self.update)
         self.layer.observe(pick, names="value")
         self.head.observe(pick, names="value")
-        self.layout(self.text, widgets.HBox([self.layer, self.head]), self.image)
+        self.arrange(self.text, widgets.HBox([self.layer, self.head]), self.image)
         self._new_text()
 
     def _new_text(self, change: object = None) -> None:

@@ -47,7 +47,7 @@ class EmbeddingMap(Panel):
         update = self.guard(self.update)
         self.token.observe(update, names="value")
         self.k.observe(update, names="value")
-        self.layout(widgets.HBox([self.token, self.k]), widgets.HBox([self.image, self.table]))
+        self.arrange(widgets.HBox([self.token, self.k]), widgets.HBox([self.image, self.table]))
         self.update()
 
     def update(self, change: object = None) -> None:
@@ -64,6 +64,9 @@ class EmbeddingMap(Panel):
             f"<table><tr><th>token</th><th>cosine</th></tr>{rows}</table>"
         )
         self.show_figure()
+
+    def fallback_html(self) -> str:
+        return self.table.value
 
 
 def embedding_map(

@@ -46,7 +46,7 @@ class GenerationPlayground(Panel):
         self.new_ids: list[int] = []
         self.text, self.updates = "", 0
         self.button.on_click(self.guard(lambda _: self.generate()))
-        self.layout(
+        self.arrange(
             self.prompt,
             widgets.HBox([
                 widgets.VBox([self.temperature, self.top_k, self.top_p]),
@@ -94,8 +94,8 @@ class GenerationPlayground(Panel):
         )
         return self.text
 
-    def fallback_bundle(self) -> dict[str, str]:
-        return {"text/html": self.output.value or html.escape(self.prompt.value)}
+    def fallback_html(self) -> str:
+        return self.output.value or html.escape(self.prompt.value)
 
 
 def generation_playground(

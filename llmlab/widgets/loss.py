@@ -48,7 +48,7 @@ class LossExplorer(Panel):
         update = self.guard(self.update)
         self.p.observe(update, names="value")
         self.target.observe(update, names="value")
-        self.layout(widgets.HBox([self.p, self.target]), self.readout, self.image)
+        self.arrange(widgets.HBox([self.p, self.target]), self.readout, self.image)
         self.update()
 
     def update(self, change: object = None) -> None:
@@ -65,6 +65,9 @@ class LossExplorer(Panel):
         )
         update_loss(self.figure, self.probs, target)
         self.show_figure()
+
+    def fallback_html(self) -> str:
+        return self.readout.value
 
 
 def loss_explorer(

@@ -95,17 +95,19 @@ class ModelView(Panel):
         self.tabs.set_title(1, "tree (treescope)")
         self.tree_drawn = False
         self.tabs.observe(self.guard(self._open_tab), names="selected_index")
-        self.layout(self.tabs)
+        self.arrange(self.tabs)
 
     def _open_tab(self, change: object = None) -> None:
         if self.tabs.selected_index == 1 and not self.tree_drawn:
             self.tree_drawn = True
             with self.tree:
-                show = getattr(nnx, "display", None)  # treescope view where flax has it
-                show(self.model) if show is not None else display(self.model)
+                if hasattr(nnx, "display"):  # treescope's interactive tree, where flax has it
+                    nnx.display(self.model)
+                else:
+                    display(self.model)
 
-    def fallback_bundle(self) -> dict[str, str]:
-        return {"text/html": self.table.value}
+    def fallback_html(self) -> str:
+        return self.table.value
 
 
 def model_view(model: nnx.Module) -> ModelView:
@@ -153,7 +155,7 @@ class ParamCalculator(Panel):
         update = self.guard(self.update)
         for box in self.boxes:
             box.observe(update, names="value")
-        self.layout(
+        self.arrange(
             self.preset,
             widgets.HBox([widgets.VBox(self.boxes), self.readout]),
             self.image,
@@ -197,6 +199,9 @@ class ParamCalculator(Panel):
             title=f"this config: {_short(self.count)} parameters",
         )  # fmt: skip
         self.show_figure()
+
+    def fallback_html(self) -> str:
+        return self.readout.value
 
 
 def _short(n: float) -> str:

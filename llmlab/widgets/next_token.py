@@ -48,7 +48,9 @@ class NextTokenExplorer(Panel):
         self.context.observe(self.guard(self.update), names="value")
         self.append.on_click(self.guard(lambda _: self._extend(self.choice.value)))
         self.sample.on_click(self.guard(lambda _: self._extend(self._draw())))
-        self.layout(self.context, widgets.HBox([self.choice, self.append, self.sample]), self.image)
+        self.arrange(
+            self.context, widgets.HBox([self.choice, self.append, self.sample]), self.image
+        )
         self.update()
 
     def distribution(self, text: str) -> np.ndarray:

@@ -66,7 +66,7 @@ def figure_png(fig: Figure, dpi: int = 80) -> bytes:
 class Panel(widgets.VBox):
     """A VBox with a message line, an error area, safe callbacks and a static fallback.
 
-    Subclasses put their controls and view in `children` via `layout(...)`, wrap callbacks with
+    Subclasses put their controls and view in `children` via `arrange(...)`, wrap callbacks with
     `self.guard`, and keep `self.figure` (a Figure) or `self.html` (an HTML widget) current.
     """
 
@@ -79,7 +79,7 @@ class Panel(widgets.VBox):
         self.image = widgets.Image(format="png")
         self.dpi = 80
 
-    def layout(self, *rows: widgets.Widget) -> None:
+    def arrange(self, *rows: widgets.Widget) -> None:
         """Set the children: the given rows, then the message line and the error area."""
         self.children = (*rows, self.message, self.error)
 
@@ -130,12 +130,22 @@ class Panel(widgets.VBox):
         if self.figure is not None:
             self.image.value = figure_png(self.figure, self.dpi)
 
+    def fallback_html(self) -> str:
+        """HTML to show beside the picture in the static fallback (readouts, tables); '' none."""
+        return ""
+
     def fallback_bundle(self) -> dict[str, str]:
-        """Static outputs for front ends without widgets: a PNG of the figure, if there is one."""
-        if self.figure is None:
-            return {}
-        png = self.image.value or figure_png(self.figure, self.dpi)
-        return {"image/png": base64.b64encode(png).decode("ascii")}
+        """Static outputs for front ends without widgets: a PNG of the figure (if there is
+        one) and, when the widget has readouts, an HTML page with the picture and them."""
+        bundle, extra = {}, self.fallback_html()
+        if self.figure is not None:
+            png = self.image.value or figure_png(self.figure, self.dpi)
+            bundle["image/png"] = base64.b64encode(png).decode("ascii")
+            if extra:
+                extra = f'<img src="data:image/png;base64,{bundle["image/png"]}"/>{extra}'
+        if extra:
+            bundle["text/html"] = extra
+        return bundle
 
     # --- display: the widget view plus the static fallback ----------------------------------
 

@@ -84,7 +84,7 @@ class TemperatureExplorer(Panel):
             ),
             self.image,
         ]
-        self.layout(*rows)
+        self.arrange(*rows)
         self.update()
 
     def _shown(self) -> np.ndarray:
@@ -146,6 +146,9 @@ class TemperatureExplorer(Panel):
             f"({self.counts[top]} times)"
         )
         self.show_figure()
+
+    def fallback_html(self) -> str:
+        return self.readout.value
 
 
 def temperature_explorer(

@@ -63,7 +63,7 @@ class TokenViewer(Panel):
         self.view = widgets.HTML()
         self.counts: dict[str, int] = {}
         self.text.observe(self.guard(self.update), names="value")
-        self.layout(self.text, self.view)
+        self.arrange(self.text, self.view)
         self.update()
 
     def update(self, change: object = None) -> None:
@@ -92,8 +92,8 @@ class TokenViewer(Panel):
             + summary
         )
 
-    def fallback_bundle(self) -> dict[str, str]:
-        return {"text/html": self.view.value or html.escape(self.message_text)}
+    def fallback_html(self) -> str:
+        return self.view.value or html.escape(self.message_text)
 
 
 def token_viewer(text: str = DEFAULT_TEXT, bpe: Any = None) -> TokenViewer:
@@ -150,7 +150,7 @@ class MergeStepper(Panel):
         self.step.observe(self.guard(self.update), names="value")
         self.previous.on_click(self.guard(lambda _: self._move(-1)))
         self.next.on_click(self.guard(lambda _: self._move(+1)))
-        self.layout(self.text, widgets.HBox([self.previous, self.step, self.next]), self.view)
+        self.arrange(self.text, widgets.HBox([self.previous, self.step, self.next]), self.view)
         self._new_text()
 
     def _move(self, delta: int) -> None:
@@ -191,8 +191,8 @@ class MergeStepper(Panel):
             ]
         )
 
-    def fallback_bundle(self) -> dict[str, str]:
-        return {"text/html": self.view.value or html.escape(self.message_text)}
+    def fallback_html(self) -> str:
+        return self.view.value or html.escape(self.message_text)
 
 
 def merge_stepper(

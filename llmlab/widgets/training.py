@@ -64,7 +64,7 @@ class TrainingDashboard(Panel):
         rows = [self.image, self.status, self.sample]
         if model is not None:
             rows.insert(0, widgets.HBox([self.steps, self.train_button, self.stop_button]))
-        self.layout(*rows)
+        self.arrange(*rows)
         self._draw(force=True)
 
     # --- records in -------------------------------------------------------------------------
@@ -249,13 +249,8 @@ class TrainingDashboard(Panel):
             f'<pre style="white-space:pre-wrap">{html.escape(self.prompt + text)}</pre>'
         )
 
-    def fallback_bundle(self) -> dict[str, str]:
-        bundle = super().fallback_bundle()
-        bundle["text/html"] = (
-            f'<img src="data:image/png;base64,{bundle["image/png"]}"/>'
-            f"<div>{self.status.value}</div>{self.sample.value}"
-        )
-        return bundle
+    def fallback_html(self) -> str:
+        return f"<div>{self.status.value}</div>{self.sample.value}"
 
 
 def training_dashboard(

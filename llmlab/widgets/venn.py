@@ -58,7 +58,7 @@ class VennExplorer(Panel):
         self._update = self.guard(self._redraw)
         for slider in self.sliders:
             slider.observe(self._update, names="value")
-        self.layout(
+        self.arrange(
             widgets.HBox([widgets.VBox(list(self.sliders)), self.table]),
             self.image,
         )
@@ -77,14 +77,8 @@ class VennExplorer(Panel):
         update_venn(self.figure, *counts)
         self.show_figure()
 
-    def fallback_bundle(self) -> dict[str, str]:
-        bundle = super().fallback_bundle()
-        # An HTML page with the table and the picture, for GitHub and nbviewer.
-        bundle["text/html"] = (
-            f'<div style="display:flex;gap:1em"><img src="data:image/png;base64,'
-            f'{bundle["image/png"]}"/>{self.table.value}</div>'
-        )
-        return bundle
+    def fallback_html(self) -> str:
+        return self.table.value
 
 
 def venn_explorer(
