@@ -230,7 +230,14 @@ def test_temperature_explorer_on_a_model_uses_its_next_token_logits(model, tok):
     w.prompt.value = "QQ"
     assert "not in the vocabulary" in w.message_text
     w.prompt.value = "ab"
-    np.testing.assert_allclose(w.logits, next_token_logits(model, tok.encode("ab")))
+    logits = next_token_logits(model, tok.encode("ab"))
+    np.testing.assert_allclose(w.logits, logits)
+    top5 = np.argsort(-logits, kind="stable")[:5]
+    before = bar_heights(w.figure)["T = 1"]
+    np.testing.assert_allclose(before[:5], np.asarray(probabilities(logits))[top5], atol=1e-6)
+    assert before.sum() == pytest.approx(1.0, abs=1e-5), "5 bars plus '(other)' hold all mass"
+    names = [t.get_text() for t in w.figure.axes[0].get_xticklabels()]
+    assert names[-1] == "(other)" and len(names) == 6
 
 
 def test_next_token_explorer_on_a_model(model, tok):

@@ -99,11 +99,15 @@ class TemperatureExplorer(Panel):
         return shown
 
     def _build_figure(self) -> None:
+        """Draw the bars for the current logits, reusing the figure when the bar count allows."""
         self.shown = self._shown()
         names = [self.labels[i] for i in self.shown]
         if len(self.shown) < len(self.labels):
             names.append("(other)")
         self.before = np.asarray(probabilities(self.logits))
+        if self.figure is not None and len(self.figure.axes[0].containers[0]) == len(names):
+            update_bars(self.figure, {"T = 1": self._bars(self.before)}, labels=names)
+            return
         zeros = np.zeros(len(names))
         self.figure = bars_figure(
             names, {"T = 1": self._bars(self.before), "after": zeros, "samples": zeros}
