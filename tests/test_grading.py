@@ -214,3 +214,28 @@ def test_the_marker_for_the_batch_grader_is_plain_json():
         "passed": True,
         "message": result.message,
     }
+
+
+ODD_ANSWERS = {
+    "None": lambda *args: None,
+    "a string": lambda *args: "42",
+    "NaN": lambda *args: float("nan"),
+    "a ragged list": lambda *args: [[1, 2], [3]],
+    "a dict": lambda *args: {"a": 1},
+    "an empty tuple": lambda *args: (),
+    "a ValueError": lambda *args: int("x"),
+    "three zeros": lambda *args: jnp.zeros(3),
+    "a pair of arrays": lambda *args: (jnp.zeros(2), jnp.zeros(2)),
+    "three Nones": lambda *args: (None, None, None),
+    "a pair of functions": lambda *args: (len, len),
+    "a scalar": lambda *args: jnp.float32(0.5),
+    "a pair of scalars": lambda *args: (1, 2),
+}
+
+
+@pytest.mark.parametrize("task_id", sorted(grading.TASKS))
+def test_odd_answers_fail_with_a_sentence_for_every_task_never_a_checker_crash(task_id):
+    for what, answer in ODD_ANSWERS.items():
+        result = grading.run_check(task_id, answer)
+        assert not result.passed, f"{task_id}: {what} passed"
+        assert "checker itself failed" not in result.message, f"{task_id}, {what}: {result.message}"

@@ -98,7 +98,9 @@ def check_context_windows(fn, rng):
         y = as_array(got[1], "targets y", when)
         want_x = np.array([ids[t - n : t] for t in range(n, length)]).reshape(-1, n)
         want_y = np.array(ids[n:])
-        if x.shape[0] == len(want_x) + 1 or y.shape[0] == len(want_y) + 1:
+        if (x.ndim == 2 and len(x) == len(want_x) + 1) or (
+            y.ndim == 1 and len(y) == len(want_y) + 1
+        ):
             raise Mistake(
                 f"you made one window too many {when}: the last id has nothing after it to "
                 "predict, so there are len(ids) - n windows."

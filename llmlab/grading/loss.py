@@ -91,6 +91,8 @@ def check_perplexity(fn, rng):
         (float(rng.uniform(0.5, 5.0)), "for a random loss"),
     ]:
         got = as_array(call(fn, jnp.float32(value), when=when), "perplexity", when)
+        if got.size != 1:
+            raise Mistake(f"your perplexity has shape {got.shape} {when}: return one number.")
         if np.isclose(float(got.reshape(-1)[0]), np.exp(-value)) and value > 0:
             raise Mistake(f"you computed exp(-NLL) {when}: perplexity is exp(+NLL) ≥ 1.")
         if np.isclose(float(got.reshape(-1)[0]), 2.0**value) and value > 0:

@@ -53,7 +53,10 @@ def check_count_pairs(fn, rng):
         if not isinstance(got, dict):
             raise Mistake(f"your function returned a {type(got).__name__} {when}, not a dict.")
         want = get_stats(ids)
-        got = {tuple(int(i) for i in k): int(v) for k, v in got.items()}
+        try:
+            got = {(int(a), int(b)): int(n) for (a, b), n in got.items()}
+        except (TypeError, ValueError):
+            raise Mistake(f"your dict should map pairs (a, b) to counts {when}.") from None
         if ids == [1, 1, 1] and got.get((1, 1)) == 1:
             raise Mistake(f"you counted (1, 1) once {when}: overlapping pairs count twice.")
         if set(got.values()) == {1} and max(want.values()) > 1:
