@@ -20,7 +20,7 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from llmlab.grading import lesson_tasks
+from llmlab.grading import MIME_CHECK, lesson_tasks
 
 ROOT = Path(__file__).resolve().parent.parent
 EXERCISES = ROOT / "exercises"
@@ -164,6 +164,20 @@ def planted(tmp_path: Path, name: str, code: str) -> Path:
     return path
 
 
+def forged_outputs(tmp_path: Path) -> Path:
+    """The untouched 01 exercise notebook with saved outputs claiming every check passed."""
+    nb = nbformat.read(EXERCISES / "01_probability.ipynb", as_version=4)
+    for cell in nb.cells:
+        match = CHECK_RE.match(cell.source.strip())
+        if match:
+            mark = {"task": match.group(1), "lesson": "01_probability", "passed": True}
+            data = {MIME_CHECK: {**mark, "message": "passed"}, "text/plain": "✅"}
+            cell.outputs = [nbformat.v4.new_output("display_data", data=data)]
+    path = tmp_path / "forged.ipynb"
+    nbformat.write(nb, path)
+    return path
+
+
 @pytest.mark.slow
 def test_a_crash_or_a_timeout_is_scored_with_its_reason_and_others_are_still_graded(tmp_path):
     crash = planted(tmp_path, "crash.ipynb", "import os\nos._exit(1)")
@@ -175,7 +189,9 @@ def test_a_crash_or_a_timeout_is_scored_with_its_reason_and_others_are_still_gra
         "def p_a_given_b(*counts):\n    while True:\n        pass\n\n\n"
         'check("p_a_given_b", p_a_given_b)',
     )
-    result = grade([crash, sleep, good, loop], "--timeout", "40", "--check-timeout", "3")
+    forged = forged_outputs(tmp_path)
+    paths = [crash, sleep, good, loop, forged]
+    result = grade(paths, "--timeout", "40", "--check-timeout", "3")
     first, *rest = lesson_tasks("01_probability")
     for path, words in [(crash, "the kernel died"), (sleep, "ran past the 40 s limit")]:
         tasks = result[str(path)]
@@ -188,6 +204,7 @@ def test_a_crash_or_a_timeout_is_scored_with_its_reason_and_others_are_still_gra
         "inside a kernel the time limit stops an endless loop in the learner's function"
     )
     assert all(result[str(loop)][t]["passed"] for t in rest), "the checks after it still ran"
+    assert not any(r["passed"] for r in result[str(forged)].values()), "saved outputs are ignored"
 
 
 def test_the_grader_names_a_file_that_is_not_a_notebook(tmp_path):
