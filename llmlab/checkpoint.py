@@ -127,6 +127,7 @@ def save_checkpoint(
     os.close(fd)
     try:
         save_file(tensors, tmp, metadata=metadata)
+        os.chmod(tmp, 0o644)  # mkstemp makes it private (0600); a checkpoint is for sharing
         os.replace(tmp, path)
     except BaseException:
         os.unlink(tmp)

@@ -79,6 +79,7 @@ def test_saving_replaces_the_file_atomically_and_leaves_no_temporary_file(traine
     save_checkpoint(target, model, tokenizer=TOKENIZER)
     assert load_checkpoint(target).step == 0
     assert [p.name for p in tmp_path.iterdir()] == ["m.safetensors"]
+    assert target.stat().st_mode & 0o044 == 0o044, "others may read a checkpoint (not 0600)"
 
 
 def test_a_missing_file_says_so(tmp_path):

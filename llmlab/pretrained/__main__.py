@@ -1,0 +1,9 @@
+"""`python -m llmlab.pretrained build [name ...]`: retrain the shipped models (see build.py)."""
+
+import sys
+
+from llmlab.pretrained.build import main
+
+if len(sys.argv) < 2 or sys.argv[1] != "build":
+    raise SystemExit("usage: python -m llmlab.pretrained build [shakespeare] [tang]")
+main(sys.argv[2:])
