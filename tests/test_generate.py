@@ -105,6 +105,17 @@ def test_a_prompt_longer_than_the_window_is_cropped_to_its_last_block(model):
         assert out == cropped
 
 
+def test_a_full_cache_is_rebuilt_from_the_last_half_window(model):
+    # An 8-token prompt fills the 8-slot cache at once, so after the first new token the
+    # cache is rebuilt from the last 8 // 2 = 4 tokens: the same as starting again from
+    # those 4 tokens with the key that the first step left behind.
+    prompt, key = [5, 6, 7, 8, 9, 10, 11, 12], jax.random.key(9)
+    out = generate(model, prompt, 5, key=key)
+    key_after_one_token = jax.random.split(key)[0]
+    restart = generate(model, (prompt + out[:1])[-4:], 4, key=key_after_one_token)
+    assert out[1:] == restart
+
+
 def test_generate_leaves_a_training_model_as_it_was():
     model = GPT(dataclasses.replace(CFG, dropout=0.5, n_layer=1), rngs=nnx.Rngs(0))
     model.train()
