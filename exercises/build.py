@@ -67,6 +67,8 @@ def build_notebook(source: Path, target: Path, solution: bool) -> nbformat.Noteb
     """The notebook for `target` built from `source`: the solution's or the learner's."""
     lesson_build = _lesson_build()
     text = lesson_build.refresh_header(source.read_text(encoding="utf-8"), target)
+    if solution:  # one folder deeper: exercises/solutions/
+        text = text.replace("](../notebooks/", "](../../notebooks/")
     nb = lesson_build.to_notebook(text)
     for index, cell in enumerate(nb.cells):
         cell.id = f"{source.stem}-{index:02d}"  # stable ids keep rebuilt notebooks identical

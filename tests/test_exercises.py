@@ -213,3 +213,15 @@ def test_the_grader_names_a_file_that_is_not_a_notebook(tmp_path):
     result = grade([bad])
     assert not result[str(bad)]["notebook"]["passed"]
     assert "not a readable notebook" in result[str(bad)]["notebook"]["message"]
+
+
+@pytest.mark.parametrize("lesson", LESSONS)
+def test_each_notebook_links_to_its_lesson_from_where_it_lies(lesson):
+    for path in (EXERCISES / f"{lesson}.ipynb", EXERCISES / "solutions" / f"{lesson}.ipynb"):
+        text = "".join(c.source for c in nbformat.read(path, as_version=4).cells)
+        links = re.findall(r"\]\(([^)]*notebooks/[^)]*\.ipynb)\)", text)
+        assert links, f"{path.name} should link to its lesson"
+        for link in links:
+            target = (path.parent / link).resolve()
+            assert target.parent == ROOT / "notebooks", f"{link} from {path} leaves notebooks/"
+            assert (ROOT / "lessons" / f"{target.stem}.md").exists(), f"no lesson for {link}"
