@@ -19,6 +19,8 @@ from pathlib import Path
 
 import nbformat
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from llmlab.grading import MIME_CHECK, lesson_tasks
 
@@ -79,6 +81,19 @@ def test_a_solution_block_becomes_a_raise_naming_its_function():
     assert build.solution_code(code) == 'def f(x):\n    """Doc."""\n    return x\n'
     with pytest.raises(ValueError, match="without"):
         build.learner_code("def f():\n    # BEGIN SOLUTION\n    return 1\n")
+
+
+@given(
+    name=st.from_regex(r"[a-z_][a-z0-9_]{0,12}", fullmatch=True),
+    body=st.lists(st.from_regex(r"[a-z0-9 =+*()]{1,20}", fullmatch=True), min_size=1, max_size=4),
+    indent=st.sampled_from(["    ", "        "]),
+)
+def test_building_keeps_everything_outside_the_solution_block(name, body, indent):
+    head = f"def {name}(x):\n{indent}y = 1\n"
+    block = "".join(f"{indent}{line}\n" for line in body)
+    code = f"{head}{indent}# BEGIN SOLUTION\n{block}{indent}# END SOLUTION\nz = 2\n"
+    assert build.learner_code(code) == f'{head}{indent}raise NotImplementedError("{name}")\nz = 2\n'
+    assert build.solution_code(code) == f"{head}{block}z = 2\n"
 
 
 @pytest.mark.parametrize("lesson", LESSONS)
