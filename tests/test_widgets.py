@@ -132,7 +132,9 @@ def test_static_fallback_is_a_png_of_the_current_state():
 def test_every_widget_displays_its_view_plus_a_static_fallback(make, monkeypatch):
     w = make()
     shown = []
-    monkeypatch.setattr("llmlab.widgets.panel.display", lambda data, raw: shown.append((data, raw)))
+    monkeypatch.setattr(
+        "llmlab.widgets.panel.display", lambda data, raw, **kw: shown.append((data, raw))
+    )
     w._ipython_display_()  # what IPython calls for the last expression of a cell
     ((bundle, raw),) = shown
     assert raw is True and "text/plain" in bundle
@@ -141,6 +143,28 @@ def test_every_widget_displays_its_view_plus_a_static_fallback(make, monkeypatch
     assert "image/png" in bundle or "text/html" in bundle, "a static page needs a picture"
     if w.figure is not None:
         assert base64.b64decode(bundle["image/png"]) == bytes(w.image.value)
+
+
+class _Handle:
+    """Stands in for IPython's DisplayHandle: records what the saved output is replaced by."""
+
+    def __init__(self):
+        self.updates = []
+
+    def update(self, data, raw=False):
+        self.updates.append(data)
+
+
+def test_refresh_fallback_replaces_the_saved_picture_with_the_current_state(monkeypatch):
+    w = venn_explorer()
+    handle = _Handle()
+    monkeypatch.setattr("llmlab.widgets.panel.display", lambda data, raw, display_id: handle)
+    w._ipython_display_()
+    w.both.value = 6  # the state moves on after the widget was displayed
+    w.refresh_fallback()
+    (bundle,) = handle.updates
+    assert base64.b64decode(bundle["image/png"]) == bytes(w.image.value)
+    assert "6/11" in bundle["text/html"], "the refreshed fallback must show P(A∣B) = 6/11"
 
 
 def _descendants(widget):

@@ -78,6 +78,7 @@ class Panel(widgets.VBox):
         self.figure: Figure | None = None
         self.image = widgets.Image(format="png")
         self.dpi = 80
+        self._display_handles: list[Any] = []  # where this widget was displayed
 
     def arrange(self, *rows: widgets.Widget) -> None:
         """Set the children: the given rows, then the message line and the error area."""
@@ -147,6 +148,15 @@ class Panel(widgets.VBox):
             bundle["text/html"] = extra
         return bundle
 
+    def refresh_fallback(self) -> None:
+        """Replace the static picture saved where this widget was displayed with the current one.
+
+        A widget displayed before a long computation (the training dashboard before `run`)
+        would otherwise leave its starting state, empty axes, in a saved notebook.
+        """
+        for handle in self._display_handles:
+            handle.update(self._repr_mimebundle_(), raw=True)
+
     # --- display: the widget view plus the static fallback ----------------------------------
 
     def _repr_mimebundle_(self, **kwargs: Any) -> dict[str, Any]:
@@ -165,7 +175,10 @@ class Panel(widgets.VBox):
         return data
 
     def _ipython_display_(self, **kwargs: Any) -> None:
-        display(self._repr_mimebundle_(), raw=True)
+        # a display id lets refresh_fallback() replace the saved picture after a long run
+        handle = display(self._repr_mimebundle_(), raw=True, display_id=True)
+        if handle is not None:
+            self._display_handles.append(handle)
         handle_displayed = getattr(self, "_handle_displayed", None)  # ipywidgets 7 only
         if handle_displayed is not None:
             handle_displayed(**kwargs)

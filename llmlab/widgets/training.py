@@ -142,6 +142,7 @@ class TrainingDashboard(Panel):
             raise
         if self.failure is not None:
             raise self.failure
+        self.refresh_fallback()
         return self.runs[self.run_name][before:]
 
     def stop(self) -> None:
