@@ -11,6 +11,8 @@ ms_per_iter leaves out the first compiled call (compilation); compile_s is that 
 `--naive N` also times N steps of the straightforward port (nnx.jit + nnx.Optimizer, one
 dispatch and one host-drawn batch per step) in the same process, for a ratio that does not
 depend on how busy the machine is.
+`--devices N` splits the CPU into N XLA host devices and trains data parallel over them
+(llmlab.train's mesh), one device per core: XLA:CPU runs each device's step on its own thread.
 """
 
 from __future__ import annotations
@@ -18,7 +20,15 @@ from __future__ import annotations
 import argparse
 import dataclasses
 import json
+import os
+import sys
 import time
+
+# --devices must reach XLA before JAX starts, so it is read here, before JAX is imported.
+if "--devices" in sys.argv[:-1]:
+    count = int(sys.argv[sys.argv.index("--devices") + 1])
+    flag = f"--xla_force_host_platform_device_count={count}"
+    os.environ["XLA_FLAGS"] = f"{os.environ.get('XLA_FLAGS', '')} {flag}".strip()
 
 import jax
 import optax
@@ -27,7 +37,7 @@ from flax import nnx
 from llmlab.data import encode_corpus, get_batch, load_text, train_val_split
 from llmlab.model import GPT, GPTConfig
 from llmlab.tokenizer import CharTokenizer
-from llmlab.train import TrainConfig, fit, make_optimizer
+from llmlab.train import TrainConfig, data_parallel_mesh, fit, make_optimizer
 
 PRESETS = {"nanogpt-cpu": (GPTConfig.nanogpt_cpu, TrainConfig.nanogpt_cpu)}
 
@@ -62,6 +72,7 @@ def main() -> None:
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--naive", type=int, default=0, metavar="N", help="also time N naive steps")
     parser.add_argument("--json", action="store_true", help="print only the JSON line")
+    parser.add_argument("--devices", type=int, default=1, help="CPU devices, data parallel")
     args = parser.parse_args()
 
     text = load_text("shakespeare")
@@ -83,7 +94,8 @@ def main() -> None:
             print(f"step {record['step']:5d}  train {record['train_loss']:.4f}  "
                   f"{record['tokens_per_s']:8.0f} tokens/s")  # fmt: skip
 
-    history = fit(model, train, val, cfg, callback=report)
+    mesh = data_parallel_mesh() if args.devices > 1 else None
+    history = fit(model, train, val, cfg, callback=report, mesh=mesh)
     tokens = cfg.batch_size * cfg.block_size
     steps = [0, *history["step"]]
     seconds = [(b - a) * tokens / r["tokens_per_s"]
@@ -94,6 +106,7 @@ def main() -> None:
         "tokens_per_s": round(tokens / ms * 1e3),
         "val_loss": round(history["val_loss"][-1], 4),
         "compile_s": round(seconds[0] - steps[1] * ms / 1e3, 2),
+        "devices": len(jax.devices()),
     }
     if args.naive:
         fresh = GPT(model_preset(tokenizer.vocab_size), rngs=nnx.Rngs(args.seed))
