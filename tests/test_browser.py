@@ -58,11 +58,13 @@ def lab(tmp_path_factory):
     # Render every cell, not only those in view, so widgets far down the page are in the DOM.
     settings = work / ".settings" / "@jupyterlab" / "notebook-extension"
     settings.mkdir(parents=True)
-    (settings / "tracker.jupyterlab-settings").write_text(json.dumps({"windowingMode": "none"}))
+    tracker = {"windowingMode": "none", "autoStartDefaultKernel": True}
+    (settings / "tracker.jupyterlab-settings").write_text(json.dumps(tracker))
     env = dict(
         os.environ,
         JUPYTERLAB_SETTINGS_DIR=str(work / ".settings"),
         JUPYTER_RUNTIME_DIR=str(work / ".runtime"),
+        JUPYTERLAB_WORKSPACES_DIR=str(work / ".workspaces"),
         MPLBACKEND="module://matplotlib_inline.backend_inline",
     )
     port = _free_port()
@@ -105,7 +107,15 @@ def browser():
         chromium.close()
 
 
+# The input prompts ("[3]:", "[*]:") of the notebook on screen, not of tabs hidden behind it.
+PROMPTS = (
+    "[...document.querySelectorAll('.jp-NotebookPanel:not(.lm-mod-hidden) .jp-CodeCell"
+    " .jp-InputPrompt')]"
+)
+
+
 def _menu(page, menu: str, item: str) -> None:
+    """Click a JupyterLab menu item as a person would: the menu, then the item."""
     page.locator(".lm-MenuBar-itemLabel", has_text=re.compile(rf"^{menu}$")).click()
     page.locator(".lm-Menu-itemLabel", has_text=re.compile(rf"^{re.escape(item)}$")).click()
 
@@ -114,26 +124,40 @@ def _open_and_run_all(browser, lab: str, notebook: str):
     """Open a notebook, run all cells from the Run menu, wait until every cell has run."""
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     page = browser.new_page(viewport={"width": 1400, "height": 1000})
+    try:
+        return _run_all(page, lab, notebook)
+    except Exception:
+        page.screenshot(path=str(ARTIFACTS / f"{Path(notebook).stem}_failed.png"), full_page=True)
+        raise
+
+
+def _run_all(page, lab: str, notebook: str):
     page.set_default_timeout(60_000)
-    page.goto(f"{lab}/lab/tree/{notebook}?token={TOKEN}")
+    # ?reset: a fresh workspace, so only this notebook is open (no tabs restored from before)
+    page.goto(f"{lab}/lab/tree/{notebook}?reset&token={TOKEN}")
     page.wait_for_selector(".jp-NotebookPanel .jp-Cell", timeout=120_000)
+    # a fresh workspace may still ask which kernel to start: take the notebook's own
+    select = page.locator(".jp-Dialog button", has_text=re.compile(r"^Select$"))
+    try:
+        select.wait_for(timeout=5_000)
+        select.click()
+    except Exception:  # no dialog came: the kernel started on its own
+        pass
     # wait for the kernel to be ready before running
     page.wait_for_function(
         "() => { const s = document.querySelector('.jp-Notebook-ExecutionIndicator');"
         " return s && s.getAttribute('data-status') === 'idle'; }",
         timeout=120_000,
     )
-    # clear the saved outputs first, so that "every cell is numbered" means "every cell re-ran"
-    _menu(page, "Edit", "Clear Outputs of All Cells")
-    page.wait_for_function(
-        "() => [...document.querySelectorAll('.jp-CodeCell .jp-InputPrompt')]"
-        ".every(p => !/\\d/.test(p.textContent))"
-    )
     _menu(page, "Run", "Run All Cells")
+    # Run All queues every cell ("[*]"), so seeing one queued proves the run has started; the
+    # saved execution counts would otherwise make the notebook look finished before it ran.
+    queued = f"() => {PROMPTS}.some(p => p.textContent.includes('*'))"
+    page.wait_for_function(queued, timeout=30_000)
     # every code cell gets an execution count; none is left waiting ("[*]" or "[ ]")
     page.wait_for_function(
-        "() => { const ps = [...document.querySelectorAll('.jp-CodeCell .jp-InputPrompt')];"
-        " return ps.length > 0 && ps.every(p => /\\[\\d+\\]/.test(p.textContent)); }",
+        f"() => {{ const ps = {PROMPTS}; return ps.length > 0"
+        " && ps.every(p => /\\[\\d+\\]/.test(p.textContent)); }",
         timeout=480_000,
     )
     page.wait_for_function(
@@ -205,8 +229,7 @@ def test_temperature_explorer_in_lesson_03_follows_its_slider(lab, browser):
     page = _open_and_run_all(browser, lab, "03_sampling.ipynb")
     _assert_no_error_output(page, "03_sampling")
     temperature = _slider(page, "temperature")
-    explorer = page.locator(".widget-vbox", has=temperature).last
-    readout = explorer.locator(".widget-html", has_text="entropy").first
+    readout = page.locator(".widget-html", has_text=re.compile(r"entropy [\d.]+ nats")).first
     start = readout.inner_text()
     match = re.search(r"entropy ([\d.]+) nats", start)
     assert match, f"the explorer must show the entropy, got {start!r}"
