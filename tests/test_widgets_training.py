@@ -10,7 +10,7 @@ from flax import nnx
 from llmlab.model import GPT, GPTConfig
 from llmlab.tokenizer import CharTokenizer
 from llmlab.train import TrainConfig
-from llmlab.widgets.render.curves import curve_data, curves_figure
+from llmlab.widgets.render.curves import curve_data, curves_figure, line_list, update_curves
 from llmlab.widgets.training import training_dashboard
 
 TEXT = "to be or not to be that is the question " * 40
@@ -106,3 +106,15 @@ def test_new_run_ends_a_paused_run_and_keeps_its_curve(setup):
     assert data["run 1/train_loss"][0].tolist() == [10.0] == data["run 2/train_loss"][0].tolist()
     dash.finish()
     assert not dash.thread.is_alive() and dash.opt_state is not None, "finish ends run 2 too"
+
+
+def test_a_run_added_in_front_gets_its_own_colour_and_the_first_run_keeps_its_own():
+    records = [{"step": 10, "train_loss": 3.0, "val_loss": 3.1}]
+    fig = curves_figure({"lr 1e-3": records})
+    first = {line.get_gid(): line.get_color() for line in line_list(fig)}
+    update_curves(fig, {"lr 1e-4": records, "lr 1e-3": records})  # what add_run does
+    colour = {line.get_gid(): line.get_color() for line in line_list(fig)}
+    assert colour["lr 1e-3/train_loss"] == first["lr 1e-3/train_loss"], "a run keeps its colour"
+    assert colour["lr 1e-4/train_loss"] != colour["lr 1e-3/train_loss"], (
+        "two runs on one plot must not share a colour"
+    )

@@ -42,8 +42,12 @@ def update_curves(fig: Figure, runs: Mapping[str, Records]) -> None:
     ax = fig.axes[0]
     lines = {line.get_gid(): line for line in ax.lines}
     added = False
-    for i, (name, records) in enumerate(runs.items()):
-        colour = _COLOURS[i % len(_COLOURS)]
+    # a run keeps the colour it was first drawn in, whatever its place among the runs
+    colours = {gid.rsplit("/", 1)[0]: line.get_color() for gid, line in lines.items() if gid}
+    for name, records in runs.items():
+        if name not in colours:
+            colours[name] = _COLOURS[len(colours) % len(_COLOURS)]
+        colour = colours[name]
         for column, style in (("train_loss", "-"), ("val_loss", "--o")):
             gid = f"{name}/{column}"
             if gid not in lines:
