@@ -282,14 +282,25 @@ def greedy_right(logits_fn, prompt, n):
     return ids[len(prompt) :]
 
 
-def test_a_right_greedy_loop_passes_on_every_draw_even_when_a_mistake_would_agree(monkeypatch):
-    # On some draws (e.g. the prompt [0, 4, 0]) reading the first position happens to give the
-    # right tokens too; a right answer must still pass, not be told it read the wrong position.
+def windows_right(ids, n):
+    x = np.array([ids[t - n : t] for t in range(n, len(ids))]).reshape(-1, n)
+    return x, np.array(ids[n:])
+
+
+@pytest.mark.parametrize(
+    "task_id, right", [("greedy_decode", greedy_right), ("context_windows", windows_right)]
+)
+def test_a_right_answer_passes_on_every_draw_even_when_a_mistake_would_agree(
+    task_id, right, monkeypatch
+):
+    # On some draws a typical mistake gives the right output too (reading the first position of
+    # the prompt [0, 4, 0]; a one-window target equal to the last context id): a right answer
+    # must still pass, not be told it made that mistake.
     seeds = iter(range(300))
     monkeypatch.setattr("llmlab.grading.core.fresh_seed", lambda: next(seeds))
     failures = []
     for _ in range(300):
-        result = grading.run_check("greedy_decode", greedy_right)
+        result = grading.run_check(task_id, right)
         if not result.passed:
             failures.append(result.message)
-    assert failures == [], f"a right greedy loop failed {len(failures)} draws: {failures[:2]}"
+    assert failures == [], f"a right {task_id} failed {len(failures)} draws: {failures[:2]}"
