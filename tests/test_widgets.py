@@ -113,6 +113,13 @@ def test_a_bug_in_a_button_callback_is_shown_in_the_widget():
     assert "KeyError" in w.error.value and isinstance(w.errors[-1], KeyError)
 
 
+# Widgets that build themselves with no arguments (no model or corpus to pass in).
+WIDGETS_WITHOUT_A_MODEL = [
+    venn_explorer, temperature_explorer, loss_explorer, merge_stepper, param_calculator,
+    training_dashboard,
+]  # fmt: skip
+
+
 def test_static_fallback_is_a_png_of_the_current_state():
     w = venn_explorer()
     bundle = w._repr_mimebundle_()
@@ -123,12 +130,7 @@ def test_static_fallback_is_a_png_of_the_current_state():
     assert base64.b64decode(w._repr_mimebundle_()["image/png"]) == w.image.value
 
 
-@pytest.mark.parametrize(
-    "make",
-    [venn_explorer, temperature_explorer, loss_explorer, merge_stepper, param_calculator,
-     training_dashboard],
-    ids=lambda f: f.__name__,
-)  # fmt: skip
+@pytest.mark.parametrize("make", WIDGETS_WITHOUT_A_MODEL, ids=lambda f: f.__name__)
 def test_every_widget_displays_its_view_plus_a_static_fallback(make, monkeypatch):
     w = make()
     shown = []
@@ -173,12 +175,7 @@ def _descendants(widget):
         yield from _descendants(child)
 
 
-@pytest.mark.parametrize(
-    "make",
-    [venn_explorer, temperature_explorer, loss_explorer, merge_stepper, param_calculator,
-     training_dashboard],
-    ids=lambda f: f.__name__,
-)  # fmt: skip
+@pytest.mark.parametrize("make", WIDGETS_WITHOUT_A_MODEL, ids=lambda f: f.__name__)
 def test_every_widget_state_serialises_to_json_for_the_browser(make):
     # What the kernel sends to the front end; a Python object in a trait would fail here
     # (headless tests never send, so this is the check that the browser can receive it).
