@@ -7,6 +7,7 @@ import threading
 import time
 
 import jax.numpy as jnp
+import numpy as np
 import pytest
 
 import llmlab.grading as grading
@@ -46,6 +47,19 @@ def test_a_correct_function_passes_and_is_recorded():
 def test_inputs_are_fresh_on_every_run():
     seeds = {grading.run_check("perplexity", jnp.exp).seed for _ in range(3)}
     assert len(seeds) == 3, "each run must draw new inputs (a fresh seed from os.urandom)"
+
+
+def test_a_seed_replays_the_inputs_of_an_earlier_result():
+    seen = []
+
+    def spy(ids, vocab_size):
+        seen.append((tuple(ids), vocab_size))
+        return np.zeros((vocab_size, vocab_size))
+
+    first = grading.run_check("count_bigrams", spy)
+    replay = grading.run_check("count_bigrams", spy, seed=first.seed)
+    assert replay.seed == first.seed and replay.message == first.message
+    assert seen[0] == seen[1], "the same seed must give the same inputs"
 
 
 def test_not_implemented_says_not_done_yet():

@@ -179,10 +179,18 @@ def no_input() -> Iterator[None]:
 
 
 def run_check(
-    task_id: str, fn: object, *, timeout: float | None = None, use_signal: bool | None = None
+    task_id: str,
+    fn: object,
+    *,
+    timeout: float | None = None,
+    use_signal: bool | None = None,
+    seed: int | None = None,
 ) -> Result:
-    """Check the learner's `fn` for `task_id` on fresh inputs; never raises; records the Result."""
-    seed = fresh_seed()
+    """Check the learner's `fn` for `task_id` on fresh inputs; never raises; records the Result.
+
+    `seed` replays the inputs of an earlier Result (its `.seed`); by default they are new.
+    """
+    seed = fresh_seed() if seed is None else seed
     start = time.perf_counter()
     known = TASKS.get(task_id)
     if known is None:

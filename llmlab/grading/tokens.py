@@ -46,7 +46,8 @@ def check_utf8_bytes(fn, rng):
     hint="for pair in zip(ids, ids[1:]): counts[pair] = counts.get(pair, 0) + 1.",
 )
 def check_count_pairs(fn, rng):
-    cases = [list(random_text(rng).encode("utf-8")) for _ in range(3)] + [[1, 1, 1], [7], []]
+    cases = [list(random_text(rng).encode("utf-8")) for _ in range(3)]
+    cases += [[1, 1, 1], [5, 6, 5, 6, 5, 6], [7], []]
     for ids in cases:
         when = f"for ids {ids}" if len(ids) < 8 else f"for {len(ids)} ids of a random text"
         got = call(fn, list(ids), when=when)
@@ -59,9 +60,13 @@ def check_count_pairs(fn, rng):
             raise Mistake(f"your dict should map pairs (a, b) to counts {when}.") from None
         if ids == [1, 1, 1] and got.get((1, 1)) == 1:
             raise Mistake(f"you counted (1, 1) once {when}: overlapping pairs count twice.")
-        if set(got.values()) == {1} and max(want.values()) > 1:
+        once = dict.fromkeys(want, 1)
+        without_last = get_stats(ids[:-1])
+        if got != want and got == once == without_last:
+            continue  # either mistake gives these counts: [5, 6, 5, 6, 5, 6] tells them apart
+        if got == once and once != want:
             raise Mistake(f"you counted each pair only once {when}: add 1 for every occurrence.")
-        if len(ids) > 1 and got == get_stats(ids[:-1]):
+        if got == without_last and without_last != want:
             raise Mistake(f"you missed the last pair {when}: zip(ids, ids[1:]) reaches it.")
         equal(got, want, "pair counts", when)
 
