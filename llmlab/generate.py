@@ -119,23 +119,25 @@ def generate(
     window, n = _window(tokens, block_size)
     n = jnp.int32(n)  # from here on n lives on the device
     new, cache, pos = [], None, 0
+    # Tokens come back to the host as numpy arrays: indexing a jax array from Python would
+    # dispatch a device operation per index, which costs more than a token's step.
     while True:
         if not use_cache:
-            chosen, keys, window, n = window_steps(leaves, window, n, key, *knobs)
+            chosen, key, window, n = window_steps(leaves, window, n, key, *knobs)
             usable = STEPS
         elif cache is None or pos == block_size:
             # First step, or the cache is full: (re)build it from the end of the text.
             keep = block_size if cache is None else max(1, block_size // 2)
             window, pos = _window(tokens[-keep:], block_size)
-            chosen, keys, cache = prefill(leaves, window, pos, key, *knobs)
+            chosen, key, cache = prefill(leaves, window, pos, key, *knobs)
             usable = 1
         else:
-            last = chosen[usable - 1]
-            chosen, keys, cache = decode_steps(leaves, last, cache, pos, key, *knobs)
+            last = chosen[usable - 1]  # the newest token, from the previous call
             usable = min(STEPS, block_size - pos)  # steps past the window's end are dropped
+            chosen, key, cache = decode_steps(leaves, last, cache, pos, usable, key, *knobs)
             pos += usable
-        key = keys[usable - 1]
-        for token_id in np.asarray(chosen[:usable]).tolist():
+        chosen = np.asarray(chosen)
+        for token_id in chosen[:usable].tolist():
             tokens.append(token_id)
             new.append(token_id)
             stop = on_token is not None and on_token(token_id) is False
@@ -187,12 +189,10 @@ def _compiled_steps(graphdef: nnx.GraphDef, treedef) -> tuple[Callable, Callable
             window = jax.lax.dynamic_update_slice(
                 window, token.reshape(1, 1), (0, jnp.minimum(n, S - 1))
             )
-            return (window, jnp.minimum(n + 1, S), key), (token, key)
+            return (window, jnp.minimum(n + 1, S), key), token
 
-        (window, n, _), (tokens, keys) = jax.lax.scan(
-            step, (window, jnp.int32(n), key), length=STEPS
-        )
-        return tokens, keys, window, n
+        (window, n, key), tokens = jax.lax.scan(step, (window, jnp.int32(n), key), length=STEPS)
+        return tokens, key, window, n
 
     @jax.jit
     def prefill(leaves, window, n, key, *knobs):
@@ -204,14 +204,15 @@ def _compiled_steps(graphdef: nnx.GraphDef, treedef) -> tuple[Callable, Callable
         model = eval_model(leaves)
         logits, cache = model.decode(window, model.init_cache(1), 0)
         token, key = pick(logits[0, n - 1], key, *knobs)
-        return token[None], key[None], cache
+        return token[None], key, cache
 
     @jax.jit
-    def decode_steps(leaves, token, cache, pos, key, *knobs):
+    def decode_steps(leaves, token, cache, pos, usable, key, *knobs):
         """With cache: STEPS times, run the last token () at position pos and draw the next.
 
         Steps that would run past the cache's end (pos >= S) compute nonsense; the caller
-        drops them and rebuilds the cache.
+        drops them (keeping the first `usable`, whose last key is returned) and rebuilds
+        the cache.
         """
         model = eval_model(leaves)
 
@@ -224,7 +225,7 @@ def _compiled_steps(graphdef: nnx.GraphDef, treedef) -> tuple[Callable, Callable
         (_, cache, _, _), (tokens, keys) = jax.lax.scan(
             step, (token, cache, jnp.int32(pos), key), length=STEPS
         )
-        return tokens, keys, cache
+        return tokens, keys[usable - 1], cache
 
     return window_steps, prefill, decode_steps
 
