@@ -8,6 +8,8 @@ Shakespeare, 90/10 split, 4 layers, 4 heads, 128 channels, context 64, batch 12,
 (betas 0.9/0.99, weight decay 0.1), 100 warm-up steps, cosine to 1e-4 at the last step, clip 1.0,
 dropout 0. val_loss is nanoGPT's estimate: the mean over 200 random validation batches at the end.
 ms_per_iter leaves out the first compiled call (compilation); compile_s is that call's extra time.
+`benchmarks/nanogpt_torch.py` runs the same recipe in eager PyTorch (nanoGPT's model and loop),
+for a side-by-side figure on the same machine.
 `--naive N` also times N steps of the straightforward port (nnx.jit + nnx.Optimizer, one
 dispatch and one host-drawn batch per step) in the same process, for a ratio that does not
 depend on how busy the machine is.
