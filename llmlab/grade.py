@@ -9,7 +9,9 @@ first, so they are never trusted); every check cell emits a result marker (MIME 
 notebook come from its lesson (notebook metadata `llmlab.lesson`, else the file name), so a
 task whose check never ran still counts, as failed, with the reason. A kernel that dies or a
 notebook that runs past `--timeout` seconds is stopped and scored with the reason; the other
-notebooks are still graded. Notebooks run in parallel (`--jobs`).
+notebooks are still graded. A kernel that dies before it starts (which a busy machine can cause)
+is started again, up to KERNEL_STARTS times, as no learner code has run yet. Notebooks run in
+parallel (`--jobs`).
 
 With --json the output is {"<notebook path>": {"<task id>": {"passed": bool, "message": str}}}.
 Exit status 0 when every task of every notebook passed, 1 otherwise.
@@ -62,6 +64,10 @@ def markers(nb: nbformat.NotebookNode) -> dict[str, dict]:
     return found
 
 
+# A kernel that dies before it replies is started again, this many times in all.
+KERNEL_STARTS = 3
+
+
 async def grade_notebook(path: Path, timeout: float, kernel: str) -> NotebookGrade:
     """Run one notebook in a fresh kernel within `timeout` seconds and collect its results."""
     from nbclient import NotebookClient
@@ -78,33 +84,42 @@ async def grade_notebook(path: Path, timeout: float, kernel: str) -> NotebookGra
     for cell in nb.cells:
         if cell.cell_type == "code":
             cell.outputs, cell.execution_count = [], None  # never trust saved outputs
-    client = NotebookClient(
-        nb,
-        timeout=int(timeout),
-        kernel_name=kernel,
-        allow_errors=True,  # a learner's broken cell must not stop the checks after it
-        shutdown_kernel="immediate",
-        store_widget_state=False,
-        resources={"metadata": {"path": str(path.parent.resolve())}},
-    )
-    number = 0
-    try:
-        async with client.async_setup_kernel():
-            for index, cell in enumerate(nb.cells):
-                if cell.cell_type != "code":
-                    continue
-                number += 1
-                remaining = timeout - (time.monotonic() - start)
-                if remaining <= 0:
-                    raise TimeoutError
-                client.timeout = max(1, int(remaining))
-                await client.async_execute_cell(cell, index)
-    except DeadKernelError:
-        grade.reason = f"the kernel died while running code cell {number} (it crashed or exited)"
-    except TimeoutError:  # nbclient's CellTimeoutError is a TimeoutError too
-        grade.reason = f"the notebook ran past the {timeout:g} s limit in code cell {number}"
-    except Exception as error:
-        grade.reason = f"the notebook could not run ({type(error).__name__}: {error})"
+    for attempt in range(1, KERNEL_STARTS + 1):
+        number = 0
+        client = NotebookClient(
+            nb,
+            timeout=int(timeout),
+            kernel_name=kernel,
+            allow_errors=True,  # a learner's broken cell must not stop the checks after it
+            shutdown_kernel="immediate",
+            store_widget_state=False,
+            resources={"metadata": {"path": str(path.parent.resolve())}},
+        )
+        try:
+            async with client.async_setup_kernel():
+                for index, cell in enumerate(nb.cells):
+                    if cell.cell_type != "code":
+                        continue
+                    number += 1
+                    remaining = timeout - (time.monotonic() - start)
+                    if remaining <= 0:
+                        raise TimeoutError
+                    client.timeout = max(1, int(remaining))
+                    await client.async_execute_cell(cell, index)
+        except DeadKernelError:
+            grade.reason = (
+                f"the kernel died while running code cell {number} (it crashed or exited)"
+            )
+        except TimeoutError:  # nbclient's CellTimeoutError is a TimeoutError too
+            grade.reason = f"the notebook ran past the {timeout:g} s limit in code cell {number}"
+        except Exception as error:
+            if number == 0 and attempt < KERNEL_STARTS:
+                # The kernel never started (on a busy machine one can die before it replies,
+                # e.g. when a port was taken): no learner code ran, so start a fresh one.
+                await asyncio.sleep(attempt)
+                continue
+            grade.reason = f"the notebook could not run ({type(error).__name__}: {error})"
+        break
     found = markers(nb)
     why = grade.reason or "its check cell did not run or was removed"
     for task_id in lesson_tasks(lesson_of(nb, path)):

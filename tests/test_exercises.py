@@ -9,6 +9,8 @@ per task are graded in-process in test_grading_mistakes.py (fast).
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import importlib.util
 import itertools
 import json
@@ -220,6 +222,31 @@ def test_a_crash_or_a_timeout_is_scored_with_its_reason_and_others_are_still_gra
     )
     assert all(result[str(loop)][t]["passed"] for t in rest), "the checks after it still ran"
     assert not any(r["passed"] for r in result[str(forged)].values()), "saved outputs are ignored"
+
+
+@pytest.mark.slow
+def test_a_kernel_that_dies_before_it_starts_is_started_again(tmp_path, monkeypatch):
+    # As in a CI run where 1 kernel of 18, started 4 at a time, died before replying to
+    # kernel_info: the learner's notebook must not score 0 for it.
+    from nbclient import NotebookClient
+
+    from llmlab.grade import grade_notebook
+
+    starts = []
+    setup = NotebookClient.async_setup_kernel
+
+    @contextlib.asynccontextmanager
+    async def dies_the_first_time(self, **kwargs):
+        starts.append(1)
+        if len(starts) == 1:
+            raise RuntimeError("Kernel died before replying to kernel_info")
+        async with setup(self, **kwargs):
+            yield
+
+    monkeypatch.setattr(NotebookClient, "async_setup_kernel", dies_the_first_time)
+    result = asyncio.run(grade_notebook(planted(tmp_path, "good.ipynb", "x = 1"), 120, "python3"))
+    assert len(starts) == 2, "the kernel is started a second time"
+    assert result.reason is None and all(r["passed"] for r in result.tasks.values()), result.tasks
 
 
 def test_the_grader_names_a_file_that_is_not_a_notebook(tmp_path):
