@@ -244,6 +244,32 @@ def test_returning_the_right_answer_for_one_visible_example_only_fails():
     assert not result.passed
 
 
+def test_counts_wrong_only_where_two_mistakes_agree_still_fail():
+    # Wrong only on random texts whose last pair repeats an earlier one and whose other pairs are all
+    # different: there "missed the last pair" and "counted once" give the same counts, so the
+    # check cannot name the mistake, yet it must not pass.
+    wrong_answers = []
+
+    def wrong_only_where_ambiguous(ids):
+        right, without_last = tokenizer.get_stats(ids), tokenizer.get_stats(ids[:-1])
+        if len(ids) >= 8 and right != without_last == dict.fromkeys(right, 1):
+            wrong_answers.append(ids)
+            return without_last
+        return right
+
+    ambiguous = 0
+    for seed in range(300):
+        wrong_answers.clear()
+        result = grading.run_check("count_pairs", wrong_only_where_ambiguous, seed=seed)
+        if wrong_answers:
+            ambiguous += 1
+            assert not result.passed, f"seed {seed}: wrong counts passed"
+            assert "count every pair, the last one too" in result.message, result.message
+        else:
+            assert result.passed, result.message
+    assert ambiguous > 0, "no draw was ambiguous: the test would check nothing"
+
+
 def test_causal_attention_where_later_values_leak_is_caught():
     def leaky(q, k, v, mask):
         return attention(q, k, v, causal_mask(q.shape[-2]).T)
