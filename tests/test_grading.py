@@ -62,6 +62,12 @@ def test_a_seed_replays_the_inputs_of_an_earlier_result():
     assert seen[0] == seen[1], "the same seed must give the same inputs"
 
 
+@pytest.mark.parametrize("seed", [-1, 1.5, "7", True])
+def test_a_bad_seed_gets_a_sentence_not_a_checker_bug(seed):
+    result = grading.run_check("count_bigrams", lambda ids, V: None, seed=seed)
+    assert not result.passed and "seed must be a non-negative int" in result.message
+
+
 def test_not_implemented_says_not_done_yet():
     def stub(logits):
         raise NotImplementedError("stable_softmax")

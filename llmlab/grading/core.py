@@ -190,6 +190,9 @@ def run_check(
 
     `seed` replays the inputs of an earlier Result (its `.seed`); by default they are new.
     """
+    if seed is not None and (isinstance(seed, bool) or not isinstance(seed, int) or seed < 0):
+        message = f"seed must be a non-negative int, such as a Result's .seed; got {seed!r}."
+        return Result(str(task_id), "", False, message, "", 0, 0)
     seed = fresh_seed() if seed is None else seed
     start = time.perf_counter()
     known = TASKS.get(task_id)
