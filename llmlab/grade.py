@@ -113,7 +113,7 @@ async def grade_notebook(path: Path, timeout: float, kernel: str) -> NotebookGra
         except TimeoutError:  # nbclient's CellTimeoutError is a TimeoutError too
             grade.reason = f"the notebook ran past the {timeout:g} s limit in code cell {number}"
         except Exception as error:
-            if number == 0 and attempt < KERNEL_STARTS:
+            if isinstance(error, RuntimeError) and number == 0 and attempt < KERNEL_STARTS:
                 # The kernel never started (on a busy machine one can die before it replies,
                 # e.g. when a port was taken): no learner code ran, so start a fresh one.
                 await asyncio.sleep(attempt)

@@ -249,6 +249,25 @@ def test_a_kernel_that_dies_before_it_starts_is_started_again(tmp_path, monkeypa
     assert result.reason is None and all(r["passed"] for r in result.tasks.values()), result.tasks
 
 
+def test_a_kernel_that_cannot_be_found_is_not_started_again(tmp_path, monkeypatch):
+    from nbclient import NotebookClient
+
+    from llmlab.grade import grade_notebook
+
+    starts = []
+
+    @contextlib.asynccontextmanager
+    async def no_such_kernel(self, **kwargs):
+        starts.append(1)
+        raise KeyError("No such kernel named pyhton3")
+        yield
+
+    monkeypatch.setattr(NotebookClient, "async_setup_kernel", no_such_kernel)
+    result = asyncio.run(grade_notebook(planted(tmp_path, "good.ipynb", "x = 1"), 60, "pyhton3"))
+    assert starts == [1], "only a kernel that died while starting is worth a second start"
+    assert "No such kernel" in result.reason
+
+
 def test_the_grader_names_a_file_that_is_not_a_notebook(tmp_path):
     bad = tmp_path / "bad.ipynb"
     bad.write_text("not json", encoding="utf-8")
