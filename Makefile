@@ -5,6 +5,9 @@ PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-$(shell cksum < pyproject.toml | cut -d' ' -f1)
+# Property tests draw the same examples on every `make test` (see tests/conftest.py);
+# `make test HYPOTHESIS_PROFILE=dev` draws new ones each run.
+HYPOTHESIS_PROFILE ?= ci
 
 .PHONY: setup lab test lint format notebooks exercises colab-env test-colab test-browser clean
 
@@ -30,7 +33,7 @@ format: $(STAMP)
 
 # Every test: lint, the library, widgets, exercises and graders, then every lesson under nbval.
 test: lint
-	$(BIN)/python -m pytest -q
+	$(BIN)/python -m pytest -q --hypothesis-profile=$(HYPOTHESIS_PROFILE)
 	$(BIN)/python -m pytest -q --nbval-lax --nbval-current-env -p no:randomly notebooks
 
 notebooks: $(STAMP)
@@ -50,7 +53,7 @@ $(COLAB)/.installed: pyproject.toml .ci/colab-constraints.txt
 colab-env: $(COLAB)/.installed
 
 test-colab: colab-env
-	$(COLAB)/bin/python -m pytest -q -m "not browser"
+	$(COLAB)/bin/python -m pytest -q -m "not browser" --hypothesis-profile=$(HYPOTHESIS_PROFILE)
 	$(COLAB)/bin/python -m pytest -q --nbval-lax --nbval-current-env notebooks
 
 clean:
