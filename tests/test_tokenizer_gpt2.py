@@ -1,4 +1,4 @@
-"""Tests for llmlab.tokenizer.gpt2: GPT-2's file format, GPT-2's ids, and every bad file.
+"""Tests for llmlab.tokenizer.gpt2 and gpt2_format: GPT-2's files, GPT-2's ids, every bad file.
 
 The fixture tests/fixtures/gpt2_tiny/ is a 400-merge tokenizer in GPT-2's exact format, with ids
 that Hugging Face's `tokenizers` gave for its sample texts (see its build.py). Two further tests
@@ -23,7 +23,7 @@ from llmlab.tokenizer import (
     load_gpt2_tokenizer,
     write_gpt2_files,
 )
-from llmlab.tokenizer.gpt2 import bytes_to_unicode
+from llmlab.tokenizer.gpt2_format import bytes_to_unicode, gpt2_bytes
 
 FIXTURE = Path(__file__).parent / "fixtures" / "gpt2_tiny"
 EXPECTED = json.loads((FIXTURE / "expected.json").read_text(encoding="utf-8"))
@@ -62,6 +62,15 @@ def test_bytes_to_unicode_is_gpt2s_table():
     assert (table[97], table[0], table[10], table[32]) == ("a", "Ā", "Ċ", "Ġ")
     assert list(table)[:3] == [33, 34, 35] and list(table)[-1] == 173
     assert all(ch.isprintable() and not ch.isspace() for ch in table.values())
+
+
+def test_gpt2_bytes_reads_a_token_written_in_gpt2s_characters():
+    """ "Ġthe" is the space (written Ġ) then "the"; "Ā" is byte 0. A plain space or a character
+    outside the table is not GPT-2's writing of any bytes (so "<|endoftext|>" is, but "a b" is
+    not, and "中" is not)."""
+    assert gpt2_bytes("Ġthe") == b" the" and gpt2_bytes("Ā") == b"\x00"
+    assert gpt2_bytes("<|endoftext|>") == b"<|endoftext|>"
+    assert gpt2_bytes("a b") is None and gpt2_bytes("中") is None and gpt2_bytes("\n") is None
 
 
 def test_the_fixture_is_in_gpt2s_format():

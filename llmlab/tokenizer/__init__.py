@@ -9,7 +9,8 @@ Files, in reading order:
 6. vocab.py  - build_vocab, render_token, MergeStep: what each id stands for.
 7. bpe.py    - BPETokenizer: train / encode / decode / save / load.
 8. files.py  - JSON files and tokenizer_to_dict / tokenizer_from_dict for checkpoints.
-9. gpt2.py   - GPT-2's own files (vocab.json + merges.txt): GPT2Tokenizer, load_gpt2_tokenizer.
+9. gpt2_format.py - GPT-2's files (vocab.json + merges.txt), bytes written as characters.
+10. gpt2.py  - GPT2Tokenizer, load_gpt2_tokenizer: GPT-2's own ids from those files.
 """
 
 from llmlab.tokenizer.bpe import BPETokenizer
@@ -17,7 +18,8 @@ from llmlab.tokenizer.char import CharTokenizer
 from llmlab.tokenizer.encode import merge_word
 from llmlab.tokenizer.fast import iter_merges
 from llmlab.tokenizer.files import tokenizer_from_dict, tokenizer_to_dict
-from llmlab.tokenizer.gpt2 import GPT2Tokenizer, load_gpt2_tokenizer, write_gpt2_files
+from llmlab.tokenizer.gpt2 import GPT2Tokenizer, load_gpt2_tokenizer
+from llmlab.tokenizer.gpt2_format import write_gpt2_files
 from llmlab.tokenizer.naive import get_stats, merge, train_bpe_naive
 from llmlab.tokenizer.split import GPT2_SPLIT_PATTERN, GPT4_SPLIT_PATTERN, split_text
 from llmlab.tokenizer.vocab import MergeStep, build_vocab, render_token
