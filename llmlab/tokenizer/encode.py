@@ -6,8 +6,10 @@ of a long text is dictionary look-ups, and a short prompt costs only its few new
 
 Inside a word, the rule is minbpe's "merge the lowest-ranked pair present, repeat" (the rank of
 a merge is its new id: merges are numbered in the order they were learned). A heap of the pairs
-present, ordered by (rank, position), does that in O(n log n) for a word of n bytes, so even a
-whole text with no pre-split (one long "word") encodes quickly.
+present, ordered by (rank, position), does that in O(n log n) for a word of n bytes, so a whole
+text with no pre-split (one long "word") still encodes in seconds, not hours. (For such a text
+with few merges, one numpy pass per merge was faster; it cost 300 ms per prompt with GPT-2's
+50,000 merges, whatever the prompt's length.)
 """
 
 from __future__ import annotations
@@ -40,10 +42,12 @@ def merge_word(ids: Sequence[int], merges: dict[tuple[int, int], int]) -> list[i
     nxt = list(range(1, n + 1))  # a linked list over the positions still alive; n is the end
     prev = list(range(-1, n - 1))
     rank = merges.get  # the rank of a pair is its new id; None if the pair is not a merge
-    heap = [(merges[pair], i) for i, pair in enumerate(pairwise(ids)) if pair in merges]
+    # a heap entry is one int, rank * n + position (ints compare faster than tuples); the
+    # smallest is the lowest-ranked pair, and the leftmost among equals
+    heap = [merges[pair] * n + i for i, pair in enumerate(pairwise(ids)) if pair in merges]
     heapq.heapify(heap)
     while heap:
-        new_id, i = heapq.heappop(heap)
+        new_id, i = divmod(heapq.heappop(heap), n)
         if ids[i] < 0 or nxt[i] == n:
             continue  # stale: position i was used up by an earlier merge, or is now the last
         j = nxt[i]
@@ -56,11 +60,11 @@ def merge_word(ids: Sequence[int], merges: dict[tuple[int, int], int]) -> list[i
             prev[k] = i
             r = rank((new_id, ids[k]))
             if r is not None:
-                heapq.heappush(heap, (r, i))
+                heapq.heappush(heap, r * n + i)
         if prev[i] >= 0:
             r = rank((ids[prev[i]], new_id))
             if r is not None:
-                heapq.heappush(heap, (r, prev[i]))
+                heapq.heappush(heap, r * n + prev[i])
     return [t for t in ids if t >= 0]
 
 
