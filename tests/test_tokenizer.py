@@ -2,6 +2,7 @@
 streaming safety, files, and every bad input."""
 
 import json
+import re
 import time
 import warnings
 
@@ -19,12 +20,14 @@ from llmlab.tokenizer import (
     get_stats,
     iter_merges,
     merge,
+    merge_word,
     render_token,
     split_text,
     tokenizer_from_dict,
     tokenizer_to_dict,
     train_bpe_naive,
 )
+from llmlab.tokenizer.encode import WordCache
 from llmlab.tokenizer.fast import (
     SEP,
     PairCounts,
@@ -243,6 +246,117 @@ def test_fast_encode_equals_minbpe_lowest_rank_first_encoding(train_text, text, 
             break
         ids = merge(ids, pair, tok.merges[pair])
     assert tok.encode(text) == ids
+
+
+# ---- encoding word by word ---------------------------------------------------------------------
+
+
+def test_merge_word_worked_example():
+    """a a a b with (a,a) -> 256, (256,a) -> 257: (a,a) has the lowest rank and merges at 0 (the
+    run's second pair is used up): 256 a b; then (256,a) -> 257, leaving [257, 98]."""
+    merges = {(97, 97): 256, (256, 97): 257}
+    assert merge_word([97, 97, 97, 98], merges) == [257, 98]
+    assert merge_word([97, 97, 97, 97], merges) == [256, 256], "a run merges left to right"
+    assert merge_word([], merges) == [] and merge_word([97], merges) == [97]
+
+
+def test_merge_word_merges_the_lowest_rank_first_not_the_leftmost_pair():
+    """a b c with (b,c) -> 256 and (a,b) -> 257: (b,c) ranks first, so (a,b) is gone: [a, 256]."""
+    assert merge_word([97, 98, 99], {(98, 99): 256, (97, 98): 257}) == [97, 256]
+
+
+def minbpe_encode(tok, text):
+    """minbpe's encode, one piece at a time: merge the lowest-ranked pair present, repeat."""
+    out = []
+    for piece in split_text(text, tok.pattern):
+        ids = list(piece.encode("utf-8"))
+        while len(ids) >= 2:
+            pair = min(get_stats(ids), key=lambda p: tok.merges.get(p, float("inf")))
+            if pair not in tok.merges:
+                break
+            ids = merge(ids, pair, tok.merges[pair])
+        out += ids
+    return out
+
+
+@settings(max_examples=60, deadline=None)
+@given(mixed_text)
+def test_encode_equals_minbpe_on_any_text_with_and_without_pre_split(trained, text):
+    for name in ("plain", "gpt4"):
+        assert trained[name].encode(text) == minbpe_encode(trained[name], text), name
+
+
+def encode_one_pass_per_merge(tok, text):
+    """The encoder llmlab had before the word-by-word one: every distinct word laid end to end
+    in one array, then one numpy pass per merge, in the order the merges were learned."""
+    words = split_text(text, tok.pattern)
+    ids, _ = pack_chunks(w.encode("utf-8") for w in words)
+    for (a, b), new_id in tok.merges.items():
+        pos = np.flatnonzero((ids[:-1] == a) & (ids[1:] == b))
+        if len(pos):
+            ids, _ = merge_array(ids, non_overlapping(pos) if a == b else pos, new_id)
+    flat, encoded, start = [*ids.tolist(), SEP], [], 0
+    for k, i in enumerate(flat):
+        if i == SEP:
+            encoded.append(flat[start:k])
+            start = k + 1
+    by_word = dict(zip(dict.fromkeys(words), encoded))
+    return [i for w in words for i in by_word[w]]
+
+
+@pytest.mark.slow
+def test_encode_gives_the_previous_encoders_ids_on_both_corpora():
+    shakespeare, tang = load_text("shakespeare"), load_text("tang")
+    mix = shakespeare[:100_000] + tang[:50_000]
+    for pattern in (GPT2_SPLIT_PATTERN, GPT4_SPLIT_PATTERN):
+        tok = BPETokenizer(pattern).train(mix, 256 + 300)
+        for name, text in (("shakespeare", shakespeare), ("tang", tang)):
+            assert tok.encode(text) == encode_one_pass_per_merge(tok, text), (pattern, name)
+    plain = BPETokenizer().train(mix[:50_000], 256 + 300)  # no pre-split: one long "word"
+    for text in (shakespeare[:100_000], tang[:50_000]):
+        assert plain.encode(text) == encode_one_pass_per_merge(plain, text)
+
+
+def test_the_word_cache_follows_the_merges_as_they_change():
+    """Encoding caches each word; the cache must not outlive the merges it was made with:
+    not across a retrain, not between two steps of training, not after from_dict."""
+    tok = BPETokenizer(GPT2_SPLIT_PATTERN).train("hello hello hello", 260)
+    assert tok.encode("hello") == [259]
+    tok.train("abab abab", 257)
+    assert tok.encode("hello") == list(b"hello"), "a retrained tokenizer reuses stale words"
+    steps = tok.train_steps("aaab aaab", 259)
+    next(steps)
+    assert tok.encode("aaab") == [256, 97, 98]
+    next(steps)
+    assert tok.encode("aaab") == [257, 98], "merges learned since the last encode are ignored"
+    tok.merges = {(97, 98): 256}
+    assert tok.encode("aaab") == [97, 97, 256], "a new merges dict is ignored"
+
+
+def test_the_word_cache_stays_bounded():
+    cache = WordCache({(97, 98): 256}, max_words=2)
+    assert [cache.encode(w) for w in ("ab", "b", "abab")] == [[256], [98], [256, 256]]
+    assert len(cache.words) <= 2, "the cache must start afresh when full"
+
+
+def split_by_match_and_gap(text, pattern):
+    """Every match of the pattern, and every gap between matches, as pieces (no empty ones)."""
+    pieces, end = [], 0
+    for m in re.finditer(pattern, text):
+        pieces += [p for p in (text[end : m.start()], m.group()) if p]
+        end = max(end, m.end())
+    return pieces + ([text[end:]] if end < len(text) else [])
+
+
+split_patterns = [GPT2_SPLIT_PATTERN, GPT4_SPLIT_PATTERN, r"\w+", r"(a)|b+", r"a*", r"(?=b)"]
+
+
+@settings(max_examples=80, deadline=None)
+@given(st.text(alphabet="ab _1\n中🙂!'", max_size=30), st.sampled_from(split_patterns))
+def test_split_text_gives_every_match_and_every_gap(text, pattern):
+    """Patterns with gaps (\\w+), groups, and empty matches take split_text's general path."""
+    assert split_text(text, pattern) == split_by_match_and_gap(text, pattern)
+    assert "".join(split_text(text, pattern)) == text
 
 
 # ---- round trips -----------------------------------------------------------------------------

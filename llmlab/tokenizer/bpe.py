@@ -3,7 +3,8 @@
 Ids 0-255 are the raw bytes, so any text can be encoded; each merge adds one id. Training
 uses the fast numpy trainer (`llmlab.tokenizer.fast`), which learns exactly the merges of the
 readable `train_bpe_naive`. Ties between equally frequent pairs go to the pair whose first
-occurrence comes earliest in the current sequence.
+occurrence comes earliest in the current sequence. Encoding goes word by word, lowest-ranked
+merge first, remembering the words it has seen (`llmlab.tokenizer.encode`).
 """
 
 from __future__ import annotations
@@ -17,7 +18,8 @@ from pathlib import Path
 
 import numpy as np
 
-from llmlab.tokenizer.fast import apply_merges, iter_merges, pack_chunks, unpack_chunks
+from llmlab.tokenizer.encode import WordCache
+from llmlab.tokenizer.fast import iter_merges
 from llmlab.tokenizer.files import check_bpe_dict, read_json
 from llmlab.tokenizer.split import allowed_specials, split_special, split_text
 from llmlab.tokenizer.vocab import MergeStep, build_vocab, render_token
@@ -47,6 +49,7 @@ class BPETokenizer:
         self.special_tokens = dict(special_tokens or {})
         self.merges: dict[tuple[int, int], int] = {}
         self.history: list[MergeStep] = []  # one entry per merge, filled by train()
+        self._words = WordCache(self.merges)  # words already encoded, see encode.py
         self._check_special(256)
         self.vocab = self._build_vocab()
 
@@ -197,12 +200,13 @@ class BPETokenizer:
     # ---- internals --------------------------------------------------------------------------
 
     def _encode_ordinary(self, text: str) -> list[int]:
-        """Encode text with no special tokens; each distinct chunk is encoded once."""
-        chunks = list(self._chunks(text, allowed={}))
-        distinct = list(dict.fromkeys(chunks))
-        ids, _ = pack_chunks(distinct, dedupe=False)
-        encoded = dict(zip(distinct, unpack_chunks(apply_merges(ids, self.merges))))
-        return [i for chunk in chunks for i in encoded[chunk]]
+        """Encode text with no special tokens, word by word (each distinct word merged once)."""
+        if not self._words.fits(self.merges):
+            self._words = WordCache(self.merges)
+        out: list[int] = []
+        for word in split_text(text, self.pattern):
+            out.extend(self._words.encode(word))
+        return out
 
     def _chunks(self, text: str, allowed: dict[str, int] | set[str]) -> Iterator[bytes]:
         for k, part in enumerate(split_special(text, allowed)):

@@ -1,4 +1,4 @@
-"""Byte-pair encoding with numpy: the same merges as `naive.py`, a hundred times faster.
+"""Byte-pair training with numpy: the same merges as `naive.py`, a hundred times faster.
 
 The whole corpus is one int array. `np.bincount` on pair codes left * V + right counts every
 pair at once; after that, each merge only updates the counts of the pairs next to the merged
@@ -21,9 +21,7 @@ SEP = -1  # separator between chunks: never part of a pair
 _MAX_TABLE = 1 << 28  # at most this many cells in the pair-count table (1 GB of int32)
 
 
-def pack_chunks(
-    chunks: Iterable[bytes], dedupe: bool = True
-) -> tuple[np.ndarray, np.ndarray | None]:
+def pack_chunks(chunks: Iterable[bytes]) -> tuple[np.ndarray, np.ndarray | None]:
     """Lay the distinct chunks end to end, separated by SEP, with one weight per position.
 
     Chunks keep the order of their first appearance, which keeps the tie-break rule of
@@ -31,8 +29,6 @@ def pack_chunks(
 
     Args:
         chunks: pieces of text as bytes.
-        dedupe: store each distinct chunk once (for training); False keeps every chunk in
-            order (for encoding).
 
     Returns:
         ids: int32 (N,), byte values and SEP.
@@ -40,14 +36,10 @@ def pack_chunks(
 
     Example: [b"ab", b"c", b"ab"] -> ids [97, 98, -1, 99], weights [2, 2, 2, 1]
     """
-    if dedupe:
-        counts: dict[bytes, int] = {}
-        for chunk in chunks:
-            counts[chunk] = counts.get(chunk, 0) + 1
-        chunks, weights = list(counts), np.fromiter(counts.values(), np.int64, len(counts))
-    else:
-        chunks = list(chunks)
-        weights = np.ones(len(chunks), np.int64)
+    counts: dict[bytes, int] = {}
+    for chunk in chunks:
+        counts[chunk] = counts.get(chunk, 0) + 1
+    chunks, weights = list(counts), np.fromiter(counts.values(), np.int64, len(counts))
     if not chunks:
         return np.zeros(0, np.int32), None
     data = np.frombuffer(b"".join(chunks), dtype=np.uint8)
@@ -57,16 +49,6 @@ def pack_chunks(
     ids[np.arange(len(data)) + np.repeat(np.arange(len(chunks)), lengths)] = data
     weights = np.repeat(weights, lengths + 1)[:-1]
     return ids, (None if weights.max() == 1 else weights)
-
-
-def unpack_chunks(ids: np.ndarray) -> list[list[int]]:
-    """Split packed ids at the SEPs back into one list per chunk (the inverse of packing).
-
-    Example: [97, 98, -1, 99] -> [[97, 98], [99]]
-    """
-    cuts = np.flatnonzero(ids == SEP).tolist()
-    flat = ids.tolist()
-    return [flat[s:e] for s, e in zip([0] + [c + 1 for c in cuts], [*cuts, len(flat)])]
 
 
 class PairCounts:
@@ -189,20 +171,3 @@ def iter_merges(
         pairs.update(ids, weights, pair_starts_around(new_pos, (-1, 0), len(ids) - 1), +1)
         vocab.append(vocab[a] + vocab[b])
         yield MergeStep((a, b), new_id, count, vocab[new_id])
-
-
-def apply_merges(ids: np.ndarray, merges: dict[tuple[int, int], int]) -> np.ndarray:
-    """Encode packed ids by applying the merges in the order they were learned.
-
-    Each merge can only create pairs that were learned later, so one pass in rank order gives
-    the same result as minbpe's "merge the lowest-ranked pair present, repeat".
-
-    Shape: ids (N,) with SEPs allowed -> (M,), M <= N.
-    """
-    for (a, b), new_id in merges.items():
-        if len(ids) < 2:
-            break
-        pos = np.flatnonzero((ids[:-1] == a) & (ids[1:] == b))
-        if len(pos):
-            ids, _ = merge_array(ids, non_overlapping(pos) if a == b else pos, new_id)
-    return ids

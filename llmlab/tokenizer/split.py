@@ -41,8 +41,13 @@ def split_text(text: str, pattern: str | re.Pattern | None) -> list[str]:
     """
     if pattern is None:
         return [text] if text else []
+    regex = re.compile(pattern)
+    if regex.groups == 0:  # findall gives whole matches only when the pattern has no groups
+        pieces = regex.findall(text)
+        if sum(map(len, pieces)) == len(text) and "" not in pieces:
+            return pieces  # the usual case (GPT patterns match every character): no gaps
     pieces, end = [], 0
-    for m in re.finditer(pattern, text):
+    for m in regex.finditer(text):
         if m.start() > end:
             pieces.append(text[end : m.start()])
         if m.end() > m.start():
