@@ -9,7 +9,8 @@ STAMP  := $(VENV)/.installed-$(shell cksum < pyproject.toml | cut -d' ' -f1)
 # `make test HYPOTHESIS_PROFILE=dev` draws new ones each run.
 HYPOTHESIS_PROFILE ?= ci
 
-.PHONY: setup lab test lint format notebooks exercises colab-env test-colab test-browser clean
+.PHONY: setup lab test lint format notebooks exercises colab-env test-colab test-browser clean \
+	site test-site
 
 $(STAMP): pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -33,7 +34,7 @@ format: $(STAMP)
 
 # Every test: lint, the library, widgets, exercises and graders, then every lesson under nbval.
 test: lint
-	$(BIN)/python -m pytest -q --hypothesis-profile=$(HYPOTHESIS_PROFILE)
+	$(BIN)/python -m pytest -q -m "not site" --hypothesis-profile=$(HYPOTHESIS_PROFILE)
 	$(BIN)/python -m pytest -q --nbval-lax --nbval-current-env -p no:randomly notebooks
 
 notebooks: $(STAMP)
@@ -53,8 +54,25 @@ $(COLAB)/.installed: pyproject.toml .ci/colab-constraints.txt
 colab-env: $(COLAB)/.installed
 
 test-colab: colab-env
-	$(COLAB)/bin/python -m pytest -q -m "not browser" --hypothesis-profile=$(HYPOTHESIS_PROFILE)
+	$(COLAB)/bin/python -m pytest -q -m "not browser and not site" --hypothesis-profile=$(HYPOTHESIS_PROFILE)
 	$(COLAB)/bin/python -m pytest -q --nbval-lax --nbval-current-env notebooks
 
+# The course website, built from the saved notebooks into site/_build/html (see site/build.py);
+# preview it with  .venv/bin/python -m http.server -d site/_build/html 8000
+SITE_STAMP := $(VENV)/.site-installed-$(shell cksum < pyproject.toml | cut -d' ' -f1)
+$(SITE_STAMP): pyproject.toml
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install -q -e ".[site]"
+	@rm -f $(VENV)/.site-installed-*
+	@touch $@
+
+site: $(SITE_STAMP)
+	$(BIN)/python site/build.py
+
+# The built site's pages, and two of them in headless Chromium (screenshots in artifacts/).
+test-site: $(STAMP) $(SITE_STAMP)
+	@test -f site/_build/html/index.html || $(MAKE) site
+	$(BIN)/python -m pytest -q -m site -p no:randomly tests/test_site.py
+
 clean:
-	rm -rf $(VENV) $(COLAB) .pytest_cache .ruff_cache .hypothesis
+	rm -rf $(VENV) $(COLAB) .pytest_cache .ruff_cache .hypothesis site/_build

@@ -1,14 +1,14 @@
 """The packaging promises: one source of dependencies, corpora inside the package, Colab floors."""
 
 import re
+import tomllib
+from importlib import metadata
 from pathlib import Path
 
-try:
-    import tomllib
-except ImportError:  # Python 3.10
-    import tomli as tomllib
-
 import pytest
+from packaging.requirements import Requirement
+from packaging.specifiers import SpecifierSet
+from packaging.version import Version
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -37,7 +37,7 @@ def _environment_yml() -> dict:
 
 
 def test_environment_yml_asks_for_the_python_that_pyproject_requires():
-    requires = _pyproject()["project"]["requires-python"]  # ">=3.10"
+    requires = _pyproject()["project"]["requires-python"]  # ">=3.11"
     pythons = [d for d in _environment_yml()["conda"] if d.startswith("python")]
     assert pythons == [f"python{requires}"], (
         f"environment.yml asks for {pythons}, pyproject.toml requires python {requires}"
@@ -93,3 +93,91 @@ def test_ci_runs_the_readmes_test_command():
     ci = (ROOT / ".ci/run").read_text()
     assert "make test" in readme and "make lab" in readme, "README must show the two commands"
     assert re.search(r"^make test$", ci, re.MULTILINE), ".ci/run must run `make test`"
+
+
+# --- the Python version: what the dependency floors need, said the same way everywhere --------
+
+
+def _floors() -> dict[str, Version]:
+    """Each dependency with a floor in pyproject.toml: {"flax": Version("0.11.2"), ...}."""
+    floors = {}
+    for line in _pyproject()["project"]["dependencies"]:
+        req = Requirement(line)
+        lows = [Version(s.version) for s in req.specifier if s.operator == ">="]
+        if lows:
+            floors[req.name] = max(lows)
+    return floors
+
+
+def _lowest_python(spec: str) -> Version:
+    """The oldest 3.x release a Requires-Python accepts: ">=3.11" -> 3.11."""
+    ok = [
+        Version(f"3.{minor}")
+        for minor in range(6, 40)
+        if Version(f"3.{minor}") in SpecifierSet(spec)
+    ]
+    assert ok, f"no Python 3 release satisfies {spec!r}"
+    return ok[0]
+
+
+def _floor_pythons() -> dict[str, Version]:
+    """The oldest Python each dependency's floor accepts, read from its installed metadata.
+
+    Only a dependency installed at exactly its floor says anything about the floor (the Colab
+    environment pins jax, flax and optax there); newer releases may need a newer Python.
+    """
+    found = {}
+    for name, floor in _floors().items():
+        try:
+            dist = metadata.distribution(name)
+        except metadata.PackageNotFoundError:
+            continue
+        if Version(dist.version) == floor and dist.metadata.get("Requires-Python"):
+            found[name] = _lowest_python(dist.metadata["Requires-Python"])
+    return found
+
+
+def _requires_python() -> Version:
+    return _lowest_python(_pyproject()["project"]["requires-python"])
+
+
+def test_requires_python_admits_no_python_that_a_dependency_floor_refuses():
+    ours, needs = _requires_python(), _floor_pythons()
+    assert needs, "no dependency is installed at its floor here: nothing to compare with"
+    refused = {name: str(v) for name, v in needs.items() if v > ours}
+    assert not refused, (
+        f"pyproject.toml says Python >={ours}, but these floors need a newer one: {refused}; "
+        f"on Python {ours} pip would stop with a resolver error instead of a sentence"
+    )
+
+
+def test_requires_python_is_no_stricter_than_the_floors_need():
+    ours, needs = _requires_python(), _floor_pythons()
+    if not {"jax", "flax"} & set(needs):
+        pytest.skip(
+            f"only {sorted(needs)} are at their floors here; jax and flax decide the Python "
+            "version, and the Colab environment pins both to their floors"
+        )
+    strictest = max(needs.values())
+    assert strictest == ours, (
+        f"the floors installed here ({sorted(needs)}) need Python >={strictest}, "
+        f"pyproject.toml says >={ours}: make them agree"
+    )
+
+
+def test_readme_states_the_python_version_that_pyproject_requires():
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    ours = _requires_python()
+    stated = re.findall(r"Python (3\.\d+) or newer", readme)
+    assert stated == [str(ours)], (
+        f'the README must say "Python {ours} or newer" once (pyproject.toml requires '
+        f">={ours}), it says {[f'Python {s} or newer' for s in stated]}"
+    )
+
+
+def test_ruff_targets_the_oldest_python_the_package_supports():
+    target = _pyproject()["tool"]["ruff"]["target-version"]
+    ours = _requires_python()
+    assert target == f"py3{ours.minor}", (
+        f"ruff's target-version is {target}, the package requires Python >={ours}"
+    )
