@@ -32,6 +32,30 @@ SLEEP = "987"  # the left-behind `sleep` is found by this argument
 pytestmark = pytest.mark.skipif(sys.platform != "linux", reason="the sandbox is Linux's")
 
 
+KILLER = """
+import os, signal
+graders = [os.getppid()]  # and every process that looks like the grader:
+for entry in filter(str.isdigit, os.listdir("/proc")):
+    try:
+        cmdline = open(f"/proc/{entry}/cmdline", "rb").read()
+    except OSError:
+        continue
+    if b"llmlab.grade\\0" in cmdline:
+        graders.append(int(entry))
+for pid in graders:
+    try:
+        with open(f"/proc/{pid}/fd/1", "w") as f:
+            f.write("FORGED LINE\\n")
+    except Exception as error:
+        print(error)
+    for sig in (signal.SIGSTOP, signal.SIGKILL):
+        try:
+            os.kill(pid, sig)
+        except Exception as error:
+            print(error)
+"""
+
+
 def notebook(solved: bool) -> nbformat.NotebookNode:
     folder = EXERCISES / "solutions" if solved else EXERCISES
     return nbformat.read(folder / f"{LESSON}.ipynb", as_version=4)
@@ -41,6 +65,11 @@ def after_imports(nb: nbformat.NotebookNode, code: str) -> nbformat.NotebookNode
     """`code` as a new cell right after the cell that imports check."""
     at = next(i for i, c in enumerate(nb.cells) if "import check" in c.source)
     nb.cells.insert(at + 1, nbformat.v4.new_code_cell(code))
+    return nb
+
+
+def at_the_end(nb: nbformat.NotebookNode, code: str) -> nbformat.NotebookNode:
+    nb.cells.append(nbformat.v4.new_code_cell(code))
     return nb
 
 
@@ -81,14 +110,7 @@ except Exception as error:
     print(error)
 subprocess.Popen(["sleep", {SLEEP!r}], start_new_session=True)
 """
-    killer = """
-import os, signal
-for sig in (signal.SIGSTOP, signal.SIGKILL):
-    try:
-        os.kill(os.getppid(), sig)
-    except Exception as error:
-        print(error)
-"""
+    killer = KILLER
     marks = [{"task": t, "lesson": LESSON, "passed": True, "message": "passed"} for t in TASKS]
     marker = f"""
 from IPython.display import display
@@ -121,7 +143,7 @@ gt.merge = lambda ids, pair, new_id: []
     return {
         "vandal.ipynb": after_imports(notebook(False), vandal),
         "killer.ipynb": after_imports(notebook(False), killer),
-        "marker.ipynb": after_imports(notebook(False), marker),
+        "marker.ipynb": at_the_end(notebook(False), marker),
         "checkers.ipynb": after_imports(notebook(False), checkers),
         "reference.ipynb": patched,
         "always_equal.ipynb": equal,
@@ -259,3 +281,34 @@ def test_the_csv_gradebook_has_one_row_per_notebook(batch):
     assert (honest_b["total"], honest_b["percent"]) == ("3", "75")
     assert honest_b["reasons"].startswith("merge_pair: not done yet"), honest_b["reasons"]
     assert "flagged" in by_name["helper.ipynb"]["reasons"]
+
+
+def namespaces_work() -> bool:
+    command = ["unshare", "--user", "--pid", "--fork", "--kill-child", "true"]
+    try:
+        return subprocess.run(command, capture_output=True, timeout=30).returncode == 0
+    except (OSError, subprocess.SubprocessError):
+        return False
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(not namespaces_work(), reason="this machine allows no user namespaces")
+def test_in_namespaces_as_a_normal_user_gets_them_the_kernel_cannot_stop_or_fake_the_grader(
+    tmp_path,
+):
+    # The isolation a grader running as a normal user gets; run here as whatever user the
+    # tests run as, which changes nothing about the pid namespace the grader is invisible in.
+    nbformat.write(notebook(True), tmp_path / "honest.ipynb")
+    killer = at_the_end(notebook(False), KILLER + f"\nsubprocess.Popen(['sleep', {SLEEP!r}])")
+    killer.cells[-1].source = "import subprocess\n" + killer.cells[-1].source
+    nbformat.write(killer, tmp_path / "killer.ipynb")
+    command = [sys.executable, "-m", "llmlab.grade", str(tmp_path / "honest.ipynb")]
+    command += [str(tmp_path / "killer.ipynb"), "--json", "--isolation", "namespace"]
+    out = subprocess.run(command, capture_output=True, text=True, cwd=ROOT, timeout=400)
+    left = sleepers()
+    for pid in left:
+        os.kill(pid, signal.SIGKILL)
+    graded = {Path(p).name: t for p, t in json.loads(out.stdout).items()}
+    assert all(r["passed"] for r in graded["honest.ipynb"].values()), graded
+    assert not any(r["passed"] for r in graded["killer.ipynb"].values()), graded
+    assert left == [], "the namespace's processes die with it"
