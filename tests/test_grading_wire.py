@@ -122,7 +122,7 @@ def test_frames_pass_through_a_pipe_and_a_closed_pipe_is_reported():
 )
 def test_each_reply_of_the_kernel_becomes_what_the_checker_expects(reply, raised, words):
     session = Session(kernel=None, notebook_deadline=0.0, notebook_seconds=1.0)
-    with pytest.raises(raised, match=words) as info:
+    with pytest.raises(raised, match=words or None) as info:
         session.answer(reply)
     if reply.get("raised") == "ZeroDivisionError":
         assert type(info.value).__name__ == "ZeroDivisionError", "call() names it to the learner"

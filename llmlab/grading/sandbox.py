@@ -149,10 +149,12 @@ class Kernel:
         """Send `message`, wait for the reply until `deadline`; KernelGone or TimeoutError."""
         try:
             wire.write_frame(self.inbox, pickle.dumps(message, protocol=5), deadline)
-            return wire.loads(wire.read_frame(self.outbox, deadline))
+            data = wire.read_frame(self.outbox, deadline)
         except wire.Closed:
             raise KernelGone("the kernel died (it crashed or exited)") from None
-        except (ValueError, UnicodeDecodeError):
+        try:
+            return wire.loads(data)
+        except (ValueError, RecursionError, MemoryError):  # e.g. JSON nested 100000 deep
             raise KernelGone("the kernel sent a reply that is not the grader's format") from None
 
     def stop(self) -> None:
