@@ -74,10 +74,12 @@ def read(path: Path) -> Submission:
     return sub
 
 
-def lesson_of(nb: nbformat.NotebookNode, path: Path) -> str:
+def lesson_of(nb: nbformat.NotebookNode, path: Path, default: str | None = None) -> str:
+    """The lesson in the notebook's metadata (`llmlab.lesson`, set by exercises/build.py), else
+    `default` (the --lesson of the batch), else the file name (exercises/03_sampling.ipynb)."""
     meta = nb.metadata.get("llmlab", {})
     lesson = meta.get("lesson") if isinstance(meta, dict) else None
-    return lesson if isinstance(lesson, str) and lesson else path.stem
+    return lesson if isinstance(lesson, str) and lesson else default or path.stem
 
 
 def limits(options: Options) -> dict:
@@ -111,7 +113,7 @@ def grade_notebook(sub: Submission, options: Options) -> NotebookGrade:
         grade.reason = sub.error
         grade.tasks["notebook"] = {"passed": False, "message": sub.error}
         return grade
-    grade.lesson = lesson_of(sub.notebook, sub.path)
+    grade.lesson = lesson_of(sub.notebook, sub.path, options.lesson)
     if options.lesson and grade.lesson != options.lesson:
         grade.reason = (
             f"this is a notebook of lesson {grade.lesson}, not of {options.lesson}: "

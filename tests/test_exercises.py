@@ -275,3 +275,13 @@ def test_each_notebook_links_to_its_lesson_from_where_it_lies(lesson):
             target = (path.parent / link).resolve()
             assert target.parent == ROOT / "notebooks", f"{link} from {path} leaves notebooks/"
             assert (ROOT / "lessons" / f"{target.stem}.md").exists(), f"no lesson for {link}"
+
+
+def test_the_lesson_comes_from_the_metadata_then_the_batch_then_the_file_name():
+    from llmlab.grade import lesson_of
+
+    nb = nbformat.read(EXERCISES / "02_tokens.ipynb", as_version=4)
+    assert lesson_of(nb, Path("alice.ipynb"), "03_sampling") == "02_tokens", "metadata first"
+    del nb.metadata["llmlab"]  # as some tools strip it: not a reason to reject the notebook
+    assert lesson_of(nb, Path("alice.ipynb"), "03_sampling") == "03_sampling"
+    assert lesson_of(nb, Path("exercises/02_tokens.ipynb")) == "02_tokens"
