@@ -1,162 +1,213 @@
-"""Grade exercise notebooks headless and print a score table (or JSON).
+"""Grade exercise notebooks headless and print a score table (or JSON, or a CSV gradebook).
 
-    python -m llmlab.grade exercises/*.ipynb
+    python -m llmlab.grade submissions/*.ipynb --lesson 03_sampling
     python -m llmlab.grade exercises/solutions/*.ipynb --json --timeout 300
+    python -m llmlab.grade submissions/*.ipynb --lesson 03_sampling --csv gradebook.csv
 
-Each notebook is re-executed from scratch in a fresh kernel (saved outputs are thrown away
-first, so they are never trusted); every check cell emits a result marker (MIME type
-`llmlab.grading.MIME_CHECK`) that is read back from the new outputs. The tasks expected of a
-notebook come from its lesson (notebook metadata `llmlab.lesson`, else the file name), so a
-task whose check never ran still counts, as failed, with the reason. A kernel that dies or a
-notebook that runs past `--timeout` seconds is stopped and scored with the reason; the other
-notebooks are still graded. A kernel that dies before it starts (which a busy machine can cause)
-is started again, up to KERNEL_STARTS times, as no learner code has run yet. Notebooks run in
-parallel (`--jobs`).
+Learner code is untrusted. Every notebook is read before any runs. Each one then runs in a
+kernel of its own (llmlab/grading/sandbox.py): a scratch folder holding only its copy, its own
+session, resource limits, its output kept apart, and, where the machine allows, a user or
+namespaces of its own; afterwards everything it started is killed. Saved outputs are ignored.
+The kernel runs the code cells in order; where a cell calls `check("task", ...)` for a task of
+the notebook's lesson, and at the end for the tasks not checked yet, the task's checker runs in
+THIS process against the learner's function of the task's name (Task.function): the kernel only
+calls that function on the checker's inputs and sends back plain data (llmlab/grading/remote.py),
+so nothing the notebook displays or patches changes a score. A notebook of another lesson than
+--lesson is rejected with a sentence; an answer that calls llmlab's own solution of its task is
+flagged. A kernel that dies or a notebook past --timeout is stopped and scored with the reason.
 
-With --json the output is {"<notebook path>": {"<task id>": {"passed": bool, "message": str}}}.
-Exit status 0 when every task of every notebook passed, 1 otherwise.
+With --json the output is {"<notebook path>": {"<task id>": {"passed": bool, "message": str}}}
+(plus "flag": str on a flagged task). Exit status 0 when every task of every notebook passed.
 """
 
 from __future__ import annotations
 
 import argparse
-import asyncio
-import json
+import hashlib
 import os
+import re
 import sys
 import time
-from dataclasses import dataclass, field
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
 from pathlib import Path
 
 import nbformat
 
+from llmlab.grading import gradebook, sandbox
 from llmlab.grading.core import TASKS, lesson_tasks
-from llmlab.grading.report import MIME_CHECK
+from llmlab.grading.gradebook import NotebookGrade
+from llmlab.grading.remote import Session
+from llmlab.grading.sandbox import Kernel, KernelGone
+
+KERNEL_STARTS = 3  # a kernel that dies before it is ready is started again, this many times
+CHECK_RE = re.compile(r"""\bcheck\(\s*["'](\w+)["']""")
 
 
 @dataclass
-class NotebookGrade:
-    """The tasks of one notebook, each {"passed": bool, "message": str}, and why it stopped."""
-
-    path: str
-    tasks: dict[str, dict] = field(default_factory=dict)
-    reason: str | None = None  # None when every cell ran
-    seconds: float = 0.0
-
-    @property
-    def passed(self) -> int:
-        return sum(1 for t in self.tasks.values() if t["passed"])
+class Options:
+    timeout: float = 300.0
+    check_timeout: float = 30.0
+    lesson: str | None = None
+    isolation: tuple[str, bool] = ("session", False)
+    memory_mb: int = 8192
 
 
-def lesson_of(nb: nbformat.NotebookNode, path: Path) -> str:
-    return nb.metadata.get("llmlab", {}).get("lesson") or path.stem
+@dataclass
+class Submission:
+    path: Path
+    data: bytes = b""
+    digest: str = ""
+    notebook: nbformat.NotebookNode | None = None
+    error: str | None = None
 
 
-def markers(nb: nbformat.NotebookNode) -> dict[str, dict]:
-    """The latest check result per task found in the notebook's (fresh) outputs."""
-    found = {}
-    for cell in nb.cells:
-        for output in cell.get("outputs", []):
-            data = output.get("data", {})
-            if MIME_CHECK in data:
-                mark = data[MIME_CHECK]
-                found[mark["task"]] = {"passed": bool(mark["passed"]), "message": mark["message"]}
+def read(path: Path) -> Submission:
+    """The notebook's bytes and parsed cells, read once before anything runs."""
+    sub = Submission(path)
+    try:
+        sub.data = path.read_bytes()
+        sub.digest = hashlib.sha256(sub.data).hexdigest()
+        sub.notebook = nbformat.reads(sub.data.decode("utf-8"), as_version=4)
+    except Exception as error:
+        sub.error = f"the file is not a readable notebook ({type(error).__name__}: {error})"
+    return sub
+
+
+def lesson_of(nb: nbformat.NotebookNode, path: Path, default: str | None = None) -> str:
+    """The lesson in the notebook's metadata (`llmlab.lesson`, set by exercises/build.py), else
+    `default` (the --lesson of the batch), else the file name (exercises/03_sampling.ipynb)."""
+    meta = nb.metadata.get("llmlab", {})
+    lesson = meta.get("lesson") if isinstance(meta, dict) else None
+    return lesson if isinstance(lesson, str) and lesson else default or path.stem
+
+
+def limits(options: Options) -> dict:
+    cpu = int(options.timeout * max(2, os.cpu_count() or 1)) + 60
+    found = {"cpu": cpu, "fsize": 256 << 20, "nproc": 1024, "core": 0}
+    if options.memory_mb > 0:  # RLIMIT_DATA: RLIMIT_AS would break XLA's large reservations
+        found["data"] = options.memory_mb << 20
     return found
 
 
-# A kernel that dies before it replies is started again, this many times in all.
-KERNEL_STARTS = 3
-
-
-async def grade_notebook(path: Path, timeout: float, kernel: str) -> NotebookGrade:
-    """Run one notebook in a fresh kernel within `timeout` seconds and collect its results."""
-    from nbclient import NotebookClient
-    from nbclient.exceptions import DeadKernelError
-
-    start = time.monotonic()
-    grade = NotebookGrade(str(path))
-    try:
-        nb = nbformat.read(path, as_version=4)
-    except Exception as error:
-        grade.reason = f"the file is not a readable notebook ({type(error).__name__}: {error})"
-        grade.tasks["notebook"] = {"passed": False, "message": grade.reason}
-        return grade
-    for cell in nb.cells:
-        if cell.cell_type == "code":
-            cell.outputs, cell.execution_count = [], None  # never trust saved outputs
+def start_kernel(sub: Submission, task_ids: list[str], options: Options, deadline: float):
+    references = sorted({name for t in task_ids for name in TASKS[t].references})
+    last = None
     for attempt in range(1, KERNEL_STARTS + 1):
-        number = 0
-        client = NotebookClient(
-            nb,
-            timeout=int(timeout),
-            kernel_name=kernel,
-            allow_errors=True,  # a learner's broken cell must not stop the checks after it
-            shutdown_kernel="immediate",
-            store_widget_state=False,
-            resources={"metadata": {"path": str(path.parent.resolve())}},
-        )
+        kernel = Kernel(*options.isolation, limits(options), references)
         try:
-            async with client.async_setup_kernel():
-                for index, cell in enumerate(nb.cells):
-                    if cell.cell_type != "code":
-                        continue
-                    number += 1
-                    remaining = timeout - (time.monotonic() - start)
-                    if remaining <= 0:
-                        raise TimeoutError
-                    client.timeout = max(1, int(remaining))
-                    await client.async_execute_cell(cell, index)
-        except DeadKernelError:
-            grade.reason = (
-                f"the kernel died while running code cell {number} (it crashed or exited)"
-            )
-        except TimeoutError:  # nbclient's CellTimeoutError is a TimeoutError too
-            grade.reason = f"the notebook ran past the {timeout:g} s limit in code cell {number}"
-        except Exception as error:
-            if isinstance(error, RuntimeError) and number == 0 and attempt < KERNEL_STARTS:
-                # The kernel never started (on a busy machine one can die before it replies,
-                # e.g. when a port was taken): no learner code ran, so start a fresh one.
-                await asyncio.sleep(attempt)
-                continue
-            grade.reason = f"the notebook could not run ({type(error).__name__}: {error})"
-        break
-    found = markers(nb)
-    why = grade.reason or "its check cell did not run or was removed"
-    for task_id in lesson_tasks(lesson_of(nb, path)):
-        grade.tasks[task_id] = found.pop(task_id, None) or {
+            kernel.start(sub.data, deadline)
+            return kernel, None
+        except (KernelGone, TimeoutError, OSError) as error:  # no learner code has run yet
+            kernel.stop()
+            last = error
+            time.sleep(attempt)
+    return None, f"the kernel could not start ({type(last).__name__}: {last})"
+
+
+def grade_notebook(sub: Submission, options: Options) -> NotebookGrade:
+    """Run one notebook in its own kernel and check its lesson's tasks from this process."""
+    start = time.monotonic()
+    grade = NotebookGrade(str(sub.path))
+    if sub.error:
+        grade.reason = sub.error
+        grade.tasks["notebook"] = {"passed": False, "message": sub.error}
+        return grade
+    grade.lesson = lesson_of(sub.notebook, sub.path, options.lesson)
+    if options.lesson and grade.lesson != options.lesson:
+        grade.reason = (
+            f"this is a notebook of lesson {grade.lesson}, not of {options.lesson}: "
+            "it was not run; hand in the exercise notebook of the right lesson"
+        )
+        grade.tasks = {t: {"passed": False, "message": f"not graded: {grade.reason}."}
+                       for t in lesson_tasks(options.lesson)}  # fmt: skip
+        grade.lesson = options.lesson
+        return grade
+    task_ids = lesson_tasks(grade.lesson)
+    results: dict[str, dict] = {}
+    deadline = start + options.timeout
+    kernel, grade.reason = (
+        start_kernel(sub, task_ids, options, deadline) if task_ids else (None, None)
+    )
+    if kernel is not None:
+        try:
+            grade.reason = run(kernel, sub, task_ids, options, deadline, results)
+        finally:
+            kernel.stop()
+    why = grade.reason or "it was not checked"
+    for task_id in task_ids:
+        grade.tasks[task_id] = results.get(task_id) or {
             "passed": False,
             "message": f"not checked: {why}.",
         }
-    grade.tasks.update({t: r for t, r in found.items() if t in TASKS})
     if not grade.tasks:
-        grade.tasks["notebook"] = {"passed": False, "message": f"no graded task found; {why}."}
+        grade.tasks["notebook"] = {
+            "passed": False,
+            "message": f"no graded task found: there is no lesson called {grade.lesson!r}.",
+        }
     grade.seconds = time.monotonic() - start
     return grade
 
 
-async def grade_all(paths: list[Path], timeout: float, jobs: int, kernel: str) -> list:
-    gate = asyncio.Semaphore(jobs)
+def run(kernel: Kernel, sub: Submission, task_ids, options: Options, deadline, results) -> str:
+    """Run the code cells, checking a task where its check cell is and the rest at the end;
+    fill `results` and return why the notebook stopped early, or None."""
+    session = Session(kernel, deadline, options.timeout)
+    seconds = min(options.check_timeout, options.timeout)
+    cells = [c.source for c in sub.notebook.cells if c.cell_type == "code"]
+    for number, source in enumerate(cells, 1):
+        try:
+            kernel.request({"cell": source}, deadline)
+        except TimeoutError:
+            return f"the notebook ran past the {options.timeout:g} s limit in code cell {number}"
+        except KernelGone:
+            return f"the kernel died while running code cell {number} (it crashed or exited)"
+        for task_id in dict.fromkeys(CHECK_RE.findall(source)):
+            if task_id in task_ids and not session.gone:
+                results[task_id] = session.check(task_id, seconds)
+        if session.gone:
+            return session.gone
+    for task_id in task_ids:
+        if task_id not in results and not session.gone:
+            results[task_id] = session.check(task_id, seconds)
+    return session.gone
 
-    async def one(path: Path) -> NotebookGrade:
-        async with gate:
-            return await grade_notebook(path, timeout, kernel)
 
-    return await asyncio.gather(*(one(p) for p in paths))
+def grade_safely(sub: Submission, options: Options) -> NotebookGrade:
+    """grade_notebook, where even a bug of the grader costs this notebook only."""
+    try:
+        return grade_notebook(sub, options)
+    except Exception as error:
+        grade = NotebookGrade(str(sub.path))
+        grade.reason = f"the grader failed on this notebook ({type(error).__name__}: {error})"
+        grade.tasks["notebook"] = {"passed": False, "message": grade.reason}
+        return grade
 
 
-def table(grades: list[NotebookGrade]) -> str:
-    lines = []
-    for grade in grades:
-        total = len(grade.tasks)
-        lines.append(f"{grade.path}: {grade.passed}/{total} passed ({grade.seconds:.0f} s)")
-        if grade.reason:
-            lines.append(f"  stopped early: {grade.reason}")
-        for task_id, result in grade.tasks.items():
-            mark = "✅" if result["passed"] else "❌"
-            lines.append(f"  {mark} {task_id}: {result['message']}")
-    passed = sum(g.passed for g in grades)
-    lines.append(f"Total: {passed}/{sum(len(g.tasks) for g in grades)} tasks passed")
-    return "\n".join(lines)
+def grade_all(paths: list[Path], options: Options, jobs: int) -> list[NotebookGrade]:
+    """Read every notebook first, then grade them `jobs` at a time."""
+    submissions = [read(path) for path in paths]
+    lessons = {lesson_of(s.notebook, s.path) for s in submissions if s.notebook is not None}
+    if options.lesson is None and len(lessons) > 1:
+        print(
+            f"note: these notebooks are of {len(lessons)} lessons ({', '.join(sorted(lessons))}); "
+            "each is graded for its own. Pass --lesson to grade one lesson and reject the others.",
+            file=sys.stderr,
+        )
+    with ThreadPoolExecutor(max(1, jobs)) as pool:
+        grades = list(pool.map(lambda s: grade_safely(s, options), submissions))
+    sandbox.sweep_orphans()
+    for sub in submissions:
+        if sub.digest and _digest(sub.path) != sub.digest:
+            print(f"warning: {sub.path} changed on disk while it was graded", file=sys.stderr)
+    return grades
+
+
+def _digest(path: Path) -> str:
+    try:
+        return hashlib.sha256(path.read_bytes()).hexdigest()
+    except OSError:
+        return ""
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -165,20 +216,43 @@ def main(argv: list[str] | None = None) -> int:
     )
     parser.add_argument("paths", nargs="+", type=Path, help="exercise notebooks (.ipynb)")
     parser.add_argument("--json", action="store_true", help="print JSON instead of a table")
+    parser.add_argument("--csv", metavar="FILE", help="write a CSV gradebook (- for stdout)")
+    parser.add_argument("--lesson", help="grade this lesson only, e.g. 03_sampling")
     parser.add_argument("--timeout", type=float, default=300.0, help="seconds per notebook")
     parser.add_argument(
-        "--check-timeout", type=float, default=30.0, help="seconds per check inside a notebook"
+        "--check-timeout", type=float, default=30.0, help="seconds per check of a task"
     )
+    parser.add_argument(
+        "--memory", type=int, default=8192, help="MB of memory per kernel (0: no limit)"
+    )
+    parser.add_argument(
+        "--isolation", default="auto", choices=["auto", "user", "namespace", "session"],
+        help="how kernels are kept apart (auto: the strongest this machine allows)",
+    )  # fmt: skip
     parser.add_argument("--jobs", type=int, default=min(4, os.cpu_count() or 1))
-    parser.add_argument("--kernel", default="python3", help="Jupyter kernel name")
     args = parser.parse_args(argv)
-    # The kernels inherit this environment: llmlab.grading reads its time limit per check from it.
-    os.environ["LLMLAB_CHECK_TIMEOUT"] = str(min(args.check_timeout, args.timeout))
-    grades = asyncio.run(grade_all(args.paths, args.timeout, max(1, args.jobs), args.kernel))
+    if args.json and args.csv == "-":
+        parser.error("--json and --csv - would both print to stdout: give --csv a file name")
+    if args.lesson is not None and not lesson_tasks(args.lesson):
+        lessons = sorted({t.lesson for t in TASKS.values()})
+        parser.error(f"--lesson {args.lesson!r} is not a lesson; expected one of {lessons}")
+    sandbox.protect_grader()
+    try:
+        mode = sandbox.isolation(args.isolation)
+    except RuntimeError as error:
+        parser.error(str(error))
+    options = Options(args.timeout, args.check_timeout, args.lesson, mode, args.memory)
+    grades = grade_all(args.paths, options, args.jobs)
+    if args.csv:
+        text = gradebook.to_csv(grades)
+        if args.csv == "-":
+            sys.stdout.write(text)
+        else:  # utf-8 with a byte-order mark, so that spreadsheets read ✅ and ∣ right
+            Path(args.csv).write_text(text, encoding="utf-8-sig")
     if args.json:
-        print(json.dumps({g.path: g.tasks for g in grades}, ensure_ascii=False, indent=1))
-    else:
-        print(table(grades))
+        print(gradebook.to_json(grades))
+    elif args.csv != "-":
+        print(gradebook.table(grades))
     return 0 if all(t["passed"] for g in grades for t in g.tasks.values()) else 1
 
 

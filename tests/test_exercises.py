@@ -1,16 +1,15 @@
 """The exercise notebooks: built from their sources, shaped as the course promises, and graded.
 
 Three modes of the batch grader (`python -m llmlab.grade`, which re-executes every notebook in
-a fresh kernel): every solution notebook scores 100%; every untouched exercise notebook scores
-0% with a friendly "not done yet" and no traceback; a notebook that crashes its kernel or runs
-out of time is scored with the reason while the others are still graded. The planted mistakes
-per task are graded in-process in test_grading_mistakes.py (fast).
+a fresh kernel of its own): every solution notebook scores 100%; every untouched exercise
+notebook scores 0% with a friendly "not done yet" and no traceback; a notebook that crashes its
+kernel or runs out of time is scored with the reason while the others are still graded. The
+planted mistakes per task are graded in-process in test_grading_mistakes.py (fast); hostile
+notebooks are in test_grade_isolation.py.
 """
 
 from __future__ import annotations
 
-import asyncio
-import contextlib
 import importlib.util
 import itertools
 import json
@@ -226,46 +225,36 @@ def test_a_crash_or_a_timeout_is_scored_with_its_reason_and_others_are_still_gra
 
 @pytest.mark.slow
 def test_a_kernel_that_dies_before_it_starts_is_started_again(tmp_path, monkeypatch):
-    # As in a CI run where 1 kernel of 18, started 4 at a time, died before replying to
-    # kernel_info: the learner's notebook must not score 0 for it.
-    from nbclient import NotebookClient
-
-    from llmlab.grade import grade_notebook
+    # As in a CI run where 1 kernel of 18, started 4 at a time, died before it was ready: the
+    # learner's notebook must not score 0 for it (no learner code has run yet).
+    from llmlab.grade import Options, grade_notebook, read
+    from llmlab.grading.sandbox import Kernel, KernelGone, isolation
 
     starts = []
-    setup = NotebookClient.async_setup_kernel
+    start = Kernel.start
 
-    @contextlib.asynccontextmanager
-    async def dies_the_first_time(self, **kwargs):
+    def dies_the_first_time(self, notebook, deadline):
         starts.append(1)
         if len(starts) == 1:
-            raise RuntimeError("Kernel died before replying to kernel_info")
-        async with setup(self, **kwargs):
-            yield
+            raise KernelGone("the kernel died (it crashed or exited)")
+        return start(self, notebook, deadline)
 
-    monkeypatch.setattr(NotebookClient, "async_setup_kernel", dies_the_first_time)
-    result = asyncio.run(grade_notebook(planted(tmp_path, "good.ipynb", "x = 1"), 120, "python3"))
+    monkeypatch.setattr(Kernel, "start", dies_the_first_time)
+    options = Options(timeout=120, isolation=isolation())
+    result = grade_notebook(read(planted(tmp_path, "good.ipynb", "x = 1")), options)
     assert len(starts) == 2, "the kernel is started a second time"
     assert result.reason is None and all(r["passed"] for r in result.tasks.values()), result.tasks
 
 
-def test_a_kernel_that_cannot_be_found_is_not_started_again(tmp_path, monkeypatch):
-    from nbclient import NotebookClient
-
-    from llmlab.grade import grade_notebook
-
-    starts = []
-
-    @contextlib.asynccontextmanager
-    async def no_such_kernel(self, **kwargs):
-        starts.append(1)
-        raise KeyError("No such kernel named pyhton3")
-        yield
-
-    monkeypatch.setattr(NotebookClient, "async_setup_kernel", no_such_kernel)
-    result = asyncio.run(grade_notebook(planted(tmp_path, "good.ipynb", "x = 1"), 60, "pyhton3"))
-    assert starts == [1], "only a kernel that died while starting is worth a second start"
-    assert "No such kernel" in result.reason
+def test_an_unknown_lesson_is_refused_before_anything_runs(tmp_path):
+    out = subprocess.run(
+        [sys.executable, "-m", "llmlab.grade", str(tmp_path / "a.ipynb"), "--lesson", "03_sampl"],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        timeout=300,
+    )
+    assert out.returncode == 2 and "'03_sampl' is not a lesson" in out.stderr, out.stderr
 
 
 def test_the_grader_names_a_file_that_is_not_a_notebook(tmp_path):
@@ -286,3 +275,13 @@ def test_each_notebook_links_to_its_lesson_from_where_it_lies(lesson):
             target = (path.parent / link).resolve()
             assert target.parent == ROOT / "notebooks", f"{link} from {path} leaves notebooks/"
             assert (ROOT / "lessons" / f"{target.stem}.md").exists(), f"no lesson for {link}"
+
+
+def test_the_lesson_comes_from_the_metadata_then_the_batch_then_the_file_name():
+    from llmlab.grade import lesson_of
+
+    nb = nbformat.read(EXERCISES / "02_tokens.ipynb", as_version=4)
+    assert lesson_of(nb, Path("alice.ipynb"), "03_sampling") == "02_tokens", "metadata first"
+    del nb.metadata["llmlab"]  # as some tools strip it: not a reason to reject the notebook
+    assert lesson_of(nb, Path("alice.ipynb"), "03_sampling") == "03_sampling"
+    assert lesson_of(nb, Path("exercises/02_tokens.ipynb")) == "02_tokens"

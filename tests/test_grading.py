@@ -259,3 +259,15 @@ def test_odd_answers_fail_with_a_sentence_for_every_task_never_a_checker_crash(t
         result = grading.run_check(task_id, answer)
         assert not result.passed, f"{task_id}: {what} passed"
         assert "checker itself failed" not in result.message, f"{task_id}, {what}: {result.message}"
+
+
+def test_every_task_names_its_function_and_references_that_exist():
+    import importlib
+
+    for task in grading.TASKS.values():
+        assert task.function.isidentifier(), f"{task.id}: the batch grader calls it by name"
+        for dotted in task.references:
+            module, attr = dotted.rsplit(".", 1)
+            assert callable(getattr(importlib.import_module(module), attr, None)), (
+                f"{task.id}: its reference {dotted} does not exist, so it would never be flagged"
+            )

@@ -12,7 +12,12 @@ Files, in reading order:
 3. report.py  - ✅/❌ display with a hint, and the JSON the batch grader reads.
 4. one module of checks per lesson: probability (01), tokens (02), sampling (03), loss (04),
    embeddings (05), attention (06), transformer (07), pretraining (08), generation (09).
-The batch grader is `python -m llmlab.grade` (llmlab/grade.py).
+The batch grader is `python -m llmlab.grade` (llmlab/grade.py); its parts, in reading order:
+5. sandbox.py   - a kernel process per notebook: scratch folder, own session, limits, own user.
+6. kernel.py    - that kernel: runs the cells, calls the learner's functions on request.
+7. wire.py      - what goes through the pipe: pickles in, plain data (JSON + npy) out.
+8. remote.py    - the checkers run in the grader against a stand-in for the learner's function.
+9. gradebook.py - the table, the JSON and the CSV gradebook.
 """
 
 from __future__ import annotations

@@ -21,6 +21,7 @@ def random_array(rng: np.random.Generator, *shape: int) -> jnp.ndarray:
 @task(
     LESSON,
     "causal_mask",
+    references=("llmlab.attention.causal_mask",),
     title="The causal mask",
     hint="Position t may look at positions 0..t (itself and the past): jnp.tril of a (T, T) "
     "matrix of ones, as booleans.",
@@ -45,6 +46,7 @@ def check_causal_mask(fn, rng):
 @task(
     LESSON,
     "attention",
+    references=("llmlab.attention.attention",),
     title="Scaled dot-product attention",
     hint="scores = q @ k.swapaxes(-1, -2) / sqrt(D); jnp.where(mask, scores, -1e30) where the "
     "mask is False; softmax over the last axis; then weights @ v.",

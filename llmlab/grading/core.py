@@ -63,13 +63,20 @@ class CheckTimeout(BaseException):
 
 @dataclass(frozen=True)
 class Task:
-    """A gradable task: its id, its lesson, a title, a hint and the checker."""
+    """A gradable task: its id, its lesson, a title, a hint and the checker.
+
+    `function` is the name of the learner's function in the exercise notebook (the batch grader
+    calls it by that name); `references` are the dotted names of llmlab's own answers to the
+    task, which the batch grader flags when a learner's function calls them.
+    """
 
     id: str
     lesson: str
     title: str
     hint: str
     checker: Callable[[Callable, np.random.Generator], None]
+    function: str = ""
+    references: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -97,13 +104,25 @@ TASKS: dict[str, Task] = {}  # task id -> Task, in the order the lessons define 
 RESULTS: dict[str, Result] = {}  # task id -> the latest Result in this session
 
 
-def task(lesson: str, task_id: str, *, title: str, hint: str):
-    """Register the decorated function as the checker of `task_id` in `lesson`."""
+def task(
+    lesson: str,
+    task_id: str,
+    *,
+    title: str,
+    hint: str,
+    function: str | None = None,
+    references: tuple[str, ...] = (),
+):
+    """Register the decorated function as the checker of `task_id` in `lesson`.
+
+    The learner's function is called `function` in the notebook (by default the task id).
+    """
 
     def register(checker):
         if task_id in TASKS:
             raise ValueError(f"task id {task_id!r} is registered twice")
-        TASKS[task_id] = Task(task_id, lesson, title, hint, checker)
+        name = function or task_id
+        TASKS[task_id] = Task(task_id, lesson, title, hint, checker, name, tuple(references))
         return checker
 
     return register
@@ -185,10 +204,13 @@ def run_check(
     timeout: float | None = None,
     use_signal: bool | None = None,
     seed: int | None = None,
+    limit_here: bool = True,
 ) -> Result:
     """Check the learner's `fn` for `task_id` on fresh inputs; never raises; records the Result.
 
     `seed` replays the inputs of an earlier Result (its `.seed`); by default they are new.
+    `limit_here=False` leaves the time limit to `fn` itself: the batch grader's `fn` runs the
+    learner's function in another process, which stops it and raises CheckTimeout.
     """
     if seed is not None and (isinstance(seed, bool) or not isinstance(seed, int) or seed < 0):
         message = f"seed must be a non-negative int, such as a Result's .seed; got {seed!r}."
@@ -209,7 +231,8 @@ def run_check(
         # Checks run with JAX's default broadcasting, as a learner's notebook does, even when a
         # test suite has made rank promotion strict.
         with no_input(), jax.numpy_rank_promotion("allow"):
-            with time_limit(seconds, use_signal=use_signal):
+            limit = time_limit(seconds, use_signal=use_signal) if limit_here else None
+            with limit or contextlib.nullcontext():
                 known.checker(fn, np.random.default_rng(seed))
         passed, message = True, "passed: your function agrees with llmlab on fresh random inputs."
     except Mistake as mistake:

@@ -13,19 +13,27 @@ from llmlab.grading.expect import as_array, call, close, same_shape
 LESSON = "09_generation"
 
 
-def table_model(rng: np.random.Generator, V: int):
-    """A stand-in language model: logits (T, V) for ids (T,), from the token and its position."""
-    table = rng.normal(0, 3, size=(V, V)).astype(np.float32)
-    drift = rng.normal(0, 3, size=(64, V)).astype(np.float32)
+class TableModel:
+    """A stand-in language model: logits (T, V) for ids (T,), from the token and its position.
 
-    def logits_fn(ids):
+    A class rather than a closure so that the batch grader can send it to a learner's kernel.
+    """
+
+    def __init__(self, table: np.ndarray, drift: np.ndarray):
+        self.table, self.drift = table, drift
+
+    def __call__(self, ids):
         # numpy inside: a new length T each step would make jax compile again every step
         ids = np.asarray(ids).astype(np.int64)
         if ids.ndim != 1:
             raise ValueError(f"logits_fn takes ids of shape (T,), got shape {ids.shape}")
-        return jnp.asarray(table[ids] + drift[: ids.shape[0]])
+        return jnp.asarray(self.table[ids] + self.drift[: ids.shape[0]])
 
-    return logits_fn
+
+def table_model(rng: np.random.Generator, V: int) -> TableModel:
+    table = rng.normal(0, 3, size=(V, V)).astype(np.float32)
+    drift = rng.normal(0, 3, size=(64, V)).astype(np.float32)
+    return TableModel(table, drift)
 
 
 def greedy_reference(logits_fn, prompt, n, *, position=-1):
@@ -38,6 +46,7 @@ def greedy_reference(logits_fn, prompt, n, *, position=-1):
 @task(
     LESSON,
     "greedy_decode",
+    references=("llmlab.grading.generation.greedy_reference",),
     title="A greedy decoding loop",
     hint="Repeat max_new_tokens times: logits = logits_fn(jnp.asarray(ids)); take the argmax "
     "of the LAST row, logits[-1]; append it to ids. Return only the new ids.",

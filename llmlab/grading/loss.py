@@ -45,6 +45,7 @@ def check_log_softmax(fn, rng):
 @task(
     LESSON,
     "nll_loss",
+    references=("llmlab.loss.nll",),
     title="NLL from logits",
     hint="Take the log-probabilities, pick each target's one with jnp.take_along_axis "
     "(or one-hot), and return minus their mean.",
@@ -80,6 +81,7 @@ def check_nll_loss(fn, rng):
 @task(
     LESSON,
     "perplexity",
+    references=("llmlab.loss.perplexity",),
     title="Perplexity",
     hint="Perplexity = exp(mean NLL): a uniform guess over V tokens has NLL ln V and perplexity V.",
 )

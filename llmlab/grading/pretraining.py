@@ -19,6 +19,7 @@ LESSON = "08_pretraining"
 @task(
     LESSON,
     "get_batch",
+    references=("llmlab.data.get_batch",),
     title="Random training windows",
     hint="starts = jax.random.randint(key, (B,), 0, len(data) - T); x[b] = data[s : s + T] and "
     "y[b] = data[s + 1 : s + T + 1], the same window shifted by one.",
@@ -65,6 +66,7 @@ def check_get_batch(fn, rng):
 @task(
     LESSON,
     "lr_at",
+    references=("llmlab.optimizer.lr_schedule",),
     title="Warm-up, then cosine decay",
     hint="During warm-up lr · step / warmup_steps; after it, with progress p from 0 to 1, "
     "min_lr + (lr - min_lr) · (1 + cos(π p)) / 2; min_lr from max_steps on.",
@@ -91,6 +93,24 @@ def check_lr_at(fn, rng):
         close(value, float(schedule(step)), "learning rate", when, rtol=1e-3, atol=1e-9)
 
 
+class AdamW:
+    """optax.adamw(lr, weight_decay=...) that pickles by its settings, so that the batch grader
+    can send it to a learner's kernel (optax's transformations are closures)."""
+
+    def __init__(self, lr: float, weight_decay: float):
+        self.lr, self.weight_decay = lr, weight_decay
+        self._tx = optax.adamw(lr, weight_decay=weight_decay)
+
+    def init(self, params):
+        return self._tx.init(params)
+
+    def update(self, updates, state, params=None):
+        return self._tx.update(updates, state, params)
+
+    def __reduce__(self):
+        return AdamW, (self.lr, self.weight_decay)
+
+
 def bigram_loss(params, x, y):
     """A bigram model's loss: logits (B, T, V) = table[x] + bias."""
     return nll(params["table"][x] + params["bias"], y)
@@ -111,7 +131,7 @@ def check_train_step(fn, rng):
     }
     x = jnp.asarray(rng.integers(0, V, size=(B, T)), jnp.int32)
     y = jnp.asarray(rng.integers(0, V, size=(B, T)), jnp.int32)
-    optimizer = optax.adamw(0.05, weight_decay=0.1)
+    optimizer = AdamW(0.05, weight_decay=0.1)
     opt_state = optimizer.init(params)
     when = f"for a bigram model with V = {V} and AdamW"
 

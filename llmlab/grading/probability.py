@@ -17,6 +17,7 @@ LESSON = "01_probability"
 @task(
     LESSON,
     "p_a_given_b",
+    references=("llmlab.probability.venn",),
     title="P(A∣B) from counts",
     hint="P(A∣B) = P(A∩B) / P(B): of the people who like B (both + only_b), "
     "which fraction also like A (both)?",
@@ -48,6 +49,7 @@ def check_p_a_given_b(fn, rng):
 @task(
     LESSON,
     "count_bigrams",
+    references=("llmlab.probability.bigram_counts",),
     title="Count bigrams",
     hint="Loop over neighbours: for a, b in zip(ids, ids[1:]): counts[a, b] += 1.",
 )
@@ -78,6 +80,7 @@ def check_count_bigrams(fn, rng):
 @task(
     LESSON,
     "normalise_rows",
+    references=("llmlab.probability.conditional_distribution",),
     title="Counts to conditional distributions",
     hint="Divide each row by its own sum (keepdims=True); a row of zeros has no data, so give "
     "it the uniform distribution 1/V.",

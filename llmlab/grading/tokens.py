@@ -42,6 +42,7 @@ def check_utf8_bytes(fn, rng):
 @task(
     LESSON,
     "count_pairs",
+    references=("llmlab.tokenizer.naive.get_stats",),
     title="Count neighbouring pairs",
     hint="for pair in zip(ids, ids[1:]): counts[pair] = counts.get(pair, 0) + 1.",
 )
@@ -81,6 +82,7 @@ def check_count_pairs(fn, rng):
 @task(
     LESSON,
     "merge_pair",
+    references=("llmlab.tokenizer.naive.merge",),
     title="Apply one BPE merge",
     hint="Walk with an index i: if ids[i], ids[i+1] is the pair, append new_id and jump 2; "
     "else append ids[i] and step 1. Careful at the last position.",

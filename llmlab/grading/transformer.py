@@ -66,6 +66,7 @@ def block_reference(x, p, n_head, *, pre_norm=True, residual=True):
 @task(
     LESSON,
     "layer_norm",
+    references=("llmlab.grading.transformer.layer_norm_reference",),
     title="LayerNorm",
     hint="Over the last axis (keepdims=True): mean, variance (the mean of squared differences), "
     "then (x - mean) / sqrt(var + 1e-5) * scale + bias.",
@@ -99,6 +100,7 @@ def check_layer_norm(fn, rng):
 @task(
     LESSON,
     "mlp",
+    references=("llmlab.grading.transformer.mlp_reference",),
     title="The MLP (feed-forward) layer",
     hint="h = x @ w_fc + b_fc (C -> 4C); h = jax.nn.gelu(h); return h @ w_out + b_out (4C -> C).",
 )
@@ -125,6 +127,7 @@ def check_mlp(fn, rng):
 @task(
     LESSON,
     "transformer_block",
+    references=("llmlab.grading.transformer.block_reference",),
     title="A transformer block",
     hint="Pre-LayerNorm: x = x + attn(layer_norm(x)); then x = x + mlp(layer_norm(x)). "
     "The residual x itself is never normalised.",
@@ -155,6 +158,7 @@ def check_transformer_block(fn, rng):
 @task(
     LESSON,
     "param_count",
+    references=("llmlab.model.config.param_count_formula",),
     title="Count GPT's parameters",
     hint="Embeddings V·C + T·C; per block 12·C² weights plus biases (3C + C + 4C + C) and two "
     "LayerNorms (2C each); a final LayerNorm (2C); the output head reuses the token embedding.",
