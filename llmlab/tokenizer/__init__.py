@@ -8,10 +8,12 @@ Files, in reading order:
 5. vocab.py  - build_vocab, render_token, MergeStep: what each id stands for.
 6. bpe.py    - BPETokenizer: train / encode / decode / save / load.
 7. files.py  - JSON files and tokenizer_to_dict / tokenizer_from_dict for checkpoints.
+8. extend.py - add_tokens: new characters and special tokens, old ids unchanged (fine-tuning).
 """
 
 from llmlab.tokenizer.bpe import BPETokenizer
 from llmlab.tokenizer.char import CharTokenizer
+from llmlab.tokenizer.extend import add_tokens
 from llmlab.tokenizer.fast import iter_merges
 from llmlab.tokenizer.files import tokenizer_from_dict, tokenizer_to_dict
 from llmlab.tokenizer.naive import get_stats, merge, train_bpe_naive
@@ -24,6 +26,7 @@ __all__ = [
     "BPETokenizer",
     "CharTokenizer",
     "MergeStep",
+    "add_tokens",
     "build_vocab",
     "get_stats",
     "iter_merges",
