@@ -29,7 +29,7 @@ def lora_forward(x, kernel, bias, a, b, alpha: float) -> jax.Array:
     """
     r = a.shape[-1]
     y = x @ kernel + (x @ a) @ b * (alpha / r)
-    return y if bias is None else y + bias
+    return y if bias is None else y + jnp.reshape(bias, (1,) * (y.ndim - 1) + (-1,))
 
 
 class LoRALinear(nnx.Module):
