@@ -96,6 +96,8 @@ def fit_ratings(wins: ArrayLike, prior: float = 1e-3, steps: int = 50) -> Rating
         raise ValueError(f"wins must be a square (P, P) table with P >= 2, got {W.shape}")
     if (W < 0).any() or not np.isfinite(W).all():
         raise ValueError("wins must hold vote counts >= 0")
+    if not prior >= 0:
+        raise ValueError(f"prior must be >= 0, got {prior!r}")
     P = W.shape[0]
     games = W + W.T  # games[i, j]: how often i and j met
     r = np.zeros(P)
@@ -104,13 +106,14 @@ def fit_ratings(wins: ArrayLike, prior: float = 1e-3, steps: int = 50) -> Rating
         grad = (W - games * p).sum(axis=1) - prior * r
         info = games * p * (1 - p)  # Fisher information of each pairing
         hess = info - np.diag(info.sum(axis=1)) - prior * np.eye(P)
-        step = np.linalg.solve(hess, grad)
+        # least squares: with prior 0 the Hessian is singular along the shift r + c
+        step = np.linalg.lstsq(hess, grad, rcond=None)[0]
         r = r - step
         if np.abs(step).max() < 1e-12:
             break
     p = 1 / (1 + np.exp(-(r[:, None] - r[None, :])))
     info = games * p * (1 - p)
-    cov = np.linalg.inv(np.diag(info.sum(axis=1)) - info + prior * np.eye(P))
+    cov = np.linalg.pinv(np.diag(info.sum(axis=1)) - info + prior * np.eye(P))
     centre = np.eye(P) - 1 / P  # ratings minus their mean: the shift the data cannot see
     cov = centre @ cov @ centre
     return Ratings(r - r.mean(), np.sqrt(np.clip(np.diag(cov), 0, None)))
