@@ -26,3 +26,17 @@ def test_grow_vocab_refuses_to_shrink():
     model = GPT(GPTConfig.tiny(65), rngs=nnx.Rngs(0))
     with pytest.raises(ValueError, match=">= the model's vocabulary 65"):
         grow_vocab(model, 60, rngs=nnx.Rngs(1))
+
+
+def test_a_grown_model_with_a_chat_tokenizer_survives_a_checkpoint(tmp_path):
+    from llmlab.chat import chat_tokenizer
+    from llmlab.checkpoint import load_checkpoint, save_checkpoint
+    from llmlab.tokenizer import CharTokenizer
+
+    tok = chat_tokenizer(CharTokenizer.from_text("abc"), "《》")
+    model = grow_vocab(GPT(GPTConfig.tiny(3), rngs=nnx.Rngs(0)), tok.vocab_size, rngs=nnx.Rngs(1))
+    path = save_checkpoint(tmp_path / "chat.safetensors", model, tokenizer=tok)
+    back = load_checkpoint(path)
+    assert back.tokenizer.special_tokens == tok.special_tokens, "role tokens must be saved"
+    x = jnp.array([[tok.special_tokens["<|user|>"], 0, 3, 4]])
+    np.testing.assert_array_equal(back.model(x), model(x))
