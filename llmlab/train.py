@@ -12,6 +12,11 @@ the compiled call (from `fold_in(key, step)`) and loops with `lax.scan`, so one 
 does `log_interval` steps. The batch of step s depends only on the seed and s, which makes
 runs deterministic and a resumed run identical to an uninterrupted one.
 
+Fine-tuning uses the same loop through three keyword arguments of `fit`: `batch_fn` draws a
+batch from any data (padded chat examples, preference pairs), `loss_fn(model, batch)` scores
+it (the masked NLL of SFT, the DPO loss), and `trainable` picks which parameters the optimiser
+sees (`nnx.LoRAParam` for LoRA: everything else is passed through untouched).
+
 Shape letters: B batch, T time (block size), V vocabulary, N corpus length in tokens.
 """
 
@@ -40,6 +45,7 @@ __all__ = [
     "data_parallel_mesh",
     "evaluate",
     "fit",
+    "lm_loss",
     "lr_schedule",
     "make_optimizer",
     "train_step",
@@ -47,10 +53,23 @@ __all__ = [
 ]
 
 
-def _loss(params, graphdef, rest, x, y):
+def lm_loss(model: nnx.Module, batch: tuple[jax.Array, jax.Array]) -> jax.Array:
+    """Mean next-token NLL of a batch (x, y), each int32 (B, T): `fit`'s default loss_fn."""
+    x, y = batch
+    return nll(model(x), y)
+
+
+def _loss(params, graphdef, rest, batch, loss_fn=None, trainable=nnx.Param):
     model = nnx.merge(graphdef, params, rest)
-    loss = nll(model(x), y)
-    return loss, nnx.state(model, nnx.Not(nnx.Param))  # dropout keys move on
+    loss = (loss_fn or lm_loss)(model, batch)
+    return loss, nnx.state(model, nnx.Not(trainable))  # dropout keys move on
+
+
+def _step(graphdef, optimizer, params, rest, opt_state, batch, loss_fn=None, trainable=nnx.Param):
+    grad_fn = jax.value_and_grad(_loss, has_aux=True)
+    (loss, rest), grads = grad_fn(params, graphdef, rest, batch, loss_fn, trainable)
+    updates, opt_state = optimizer.update(grads, opt_state, params)
+    return optax.apply_updates(params, updates), rest, opt_state, loss
 
 
 def train_step(graphdef, optimizer, params, rest, opt_state, x, y):
@@ -64,29 +83,36 @@ def train_step(graphdef, optimizer, params, rest, opt_state, x, y):
     Returns:
         (params, rest, opt_state, loss): the updated state and the batch loss before the step.
     """
-    grad_fn = jax.value_and_grad(_loss, has_aux=True)
-    (loss, rest), grads = grad_fn(params, graphdef, rest, x, y)
-    updates, opt_state = optimizer.update(grads, opt_state, params)
-    return optax.apply_updates(params, updates), rest, opt_state, loss
+    return _step(graphdef, optimizer, params, rest, opt_state, (x, y))
 
 
-@partial(jax.jit, static_argnames=("graphdef", "optimizer", "num_steps", "shape", "mesh"))
+def _draw(key, data, shape, batch_fn):
+    return get_batch(key, data, *shape) if batch_fn is None else batch_fn(key, data, shape[0])
+
+
+_STATIC = ("graphdef", "optimizer", "num_steps", "shape", "mesh", "loss_fn", "batch_fn",
+           "trainable")  # fmt: skip
+
+
+@partial(jax.jit, static_argnames=_STATIC)
 def train_steps(graphdef, optimizer, params, rest, opt_state, data, key, first_step, *,
-                num_steps: int, shape: tuple[int, int], mesh: Mesh | None = None):  # fmt: skip
+                num_steps: int, shape: tuple[int, int], mesh: Mesh | None = None,
+                loss_fn=None, batch_fn=None, trainable=nnx.Param):  # fmt: skip
     """`num_steps` train steps in one compiled call; step s trains on batch `fold_in(key, s)`.
 
     Args:
-        data: int32 token ids (N,); shape: (B, T); mesh: see `data_parallel_mesh`.
+        data: int32 token ids (N,), or any arrays `batch_fn` draws from; shape: (B, T);
+        mesh: see `data_parallel_mesh`; loss_fn, batch_fn, trainable: see `fit`.
 
     Returns:
         (params, rest, opt_state, losses (num_steps,)).
     """
 
     def one_step(state, step):
-        x, y = get_batch(jax.random.fold_in(key, step), data, *shape)
+        batch = _draw(jax.random.fold_in(key, step), data, shape, batch_fn)
         if mesh is not None:  # cut the batch into one slice per device
-            x, y = jax.lax.with_sharding_constraint((x, y), _batch_sharding(mesh))
-        *state, loss = train_step(graphdef, optimizer, *state, x, y)
+            batch = jax.lax.with_sharding_constraint(batch, _batch_sharding(mesh))
+        *state, loss = _step(graphdef, optimizer, *state, batch, loss_fn, trainable)
         return tuple(state), loss
 
     steps = first_step + jnp.arange(num_steps)
@@ -94,29 +120,33 @@ def train_steps(graphdef, optimizer, params, rest, opt_state, data, key, first_s
     return (*state, losses)
 
 
-@partial(jax.jit, static_argnames=("graphdef", "shape", "num_batches"))
-def _mean_loss(graphdef, params, rest, data, key, *, shape, num_batches):
+@partial(jax.jit, static_argnames=("graphdef", "shape", "num_batches", "loss_fn", "batch_fn"))
+def _mean_loss(graphdef, params, rest, data, key, *, shape, num_batches, loss_fn=None,
+               batch_fn=None):  # fmt: skip
     def batch_loss(k):
-        x, y = get_batch(k, data, *shape)
-        return _loss(params, graphdef, rest, x, y)[0]
+        return _loss(params, graphdef, rest, _draw(k, data, shape, batch_fn), loss_fn)[0]
 
     return jax.lax.map(batch_loss, jax.random.split(key, num_batches)).mean()
 
 
-def evaluate(model: nnx.Module, data: Any, cfg: TrainConfig, key: jax.Array) -> float:
+def evaluate(model: nnx.Module, data: Any, cfg: TrainConfig, key: jax.Array, *,
+             loss_fn: Callable | None = None, batch_fn: Callable | None = None,
+             ) -> float:  # fmt: skip
     """Mean loss over `cfg.eval_iters` random (B, T) windows of `data` (nanoGPT's estimate).
 
     Args:
         model: a GPT (dropout is switched off while evaluating).
-        data: int token ids (N,), N >= block_size + 1.
+        data: int token ids (N,), N >= block_size + 1 (or what batch_fn draws from).
         cfg: gives B, T and eval_iters; key: picks the windows.
+        loss_fn, batch_fn: as in `fit`.
     """
-    data = _check_data(data, "data", cfg, model)
+    data = _check_data(data, "data", cfg, model, batch_fn)
     was_training = _dropout_on(model)
     model.eval()
     graphdef, params, rest = nnx.split(model, nnx.Param, ...)
     shape = (cfg.batch_size, cfg.block_size)
-    loss = _mean_loss(graphdef, params, rest, data, key, shape=shape, num_batches=cfg.eval_iters)
+    loss = _mean_loss(graphdef, params, rest, data, key, shape=shape, num_batches=cfg.eval_iters,
+                      loss_fn=loss_fn, batch_fn=batch_fn)  # fmt: skip
     if was_training:
         model.train()
     return float(loss)
@@ -147,7 +177,8 @@ Callback = Callable[[dict[str, Any]], Any]
 
 def fit(model: nnx.Module, train_data: Any, val_data: Any, cfg: TrainConfig, *,
         callback: Callback | None = None, opt_state: Any = None, start_step: int = 0,
-        mesh: Mesh | None = None) -> History:  # fmt: skip
+        mesh: Mesh | None = None, loss_fn: Callable | None = None,
+        batch_fn: Callable | None = None, trainable: Any = nnx.Param) -> History:  # fmt: skip
     """Train `model` in place from `start_step` to `cfg.max_steps`.
 
     Args:
@@ -157,17 +188,24 @@ def fit(model: nnx.Module, train_data: Any, val_data: Any, cfg: TrainConfig, *,
         callback: called with each record; returning False stops training cleanly.
         opt_state, start_step: resume a run (from a `History` or a checkpoint).
         mesh: train data-parallel over this `data_parallel_mesh` (batch split, weights copied).
+        loss_fn: `loss_fn(model, batch) -> scalar`; default `lm_loss` (next-token NLL).
+        batch_fn: `batch_fn(key, data, B) -> batch`, pure (it runs inside the compiled step);
+            default: random (B, T) windows of a 1-D token array (`get_batch`).
+        trainable: an nnx filter for the parameters to train (nnx.LoRAParam for LoRA: not
+            nnx.Param, which LoRAParam subclasses); all other state is left bit-identical.
 
     Returns:
         History; `fit(..., opt_state=h.opt_state, start_step=h.step)` continues the run.
     """
-    train = _check_data(train_data, "train_data", cfg, model)
-    val = _check_data(val_data, "val_data", cfg, model)
+    train = _check_data(train_data, "train_data", cfg, model, batch_fn)
+    val = _check_data(val_data, "val_data", cfg, model, batch_fn)
     if not 0 <= start_step <= cfg.max_steps:
         raise ValueError(f"start_step must be in [0, {cfg.max_steps}], got {start_step}")
     optimizer = make_optimizer(cfg)
     model.train()
-    graphdef, params, rest = nnx.split(model, nnx.Param, ...)
+    graphdef, params, rest = nnx.split(model, trainable, ...)
+    if not jax.tree.leaves(params):
+        raise ValueError(f"the model has no parameters matching trainable={trainable!r}")
     opt_state = _check_opt_state(optimizer, params, opt_state)
     if mesh is not None:
         if cfg.batch_size % mesh.size:
@@ -189,14 +227,16 @@ def fit(model: nnx.Module, train_data: Any, val_data: Any, cfg: TrainConfig, *,
         tick = time.perf_counter()
         params, rest, opt_state, losses = train_steps(
             graphdef, optimizer, params, rest, opt_state, train, train_key, step,
-            num_steps=n, shape=(cfg.batch_size, cfg.block_size), mesh=mesh)  # fmt: skip
+            num_steps=n, shape=(cfg.batch_size, cfg.block_size), mesh=mesh, loss_fn=loss_fn,
+            batch_fn=batch_fn, trainable=trainable)  # fmt: skip
         train_loss = float(losses.mean())  # waits for the steps to finish
         tokens_per_s = n * cfg.batch_size * cfg.block_size / (time.perf_counter() - tick)
         step += n
         nnx.update(model, params, rest)
         val_loss = None
         if step % cfg.eval_interval == 0 or step == cfg.max_steps:
-            val_loss = evaluate(model, val, cfg, jax.random.fold_in(eval_key, step))
+            val_loss = evaluate(model, val, cfg, jax.random.fold_in(eval_key, step),
+                                loss_fn=loss_fn, batch_fn=batch_fn)  # fmt: skip
         record = {"step": step, "train_loss": train_loss, "val_loss": val_loss,
                   "tokens_per_s": tokens_per_s, "elapsed": time.perf_counter() - start}  # fmt: skip
         history.records.append(record)
@@ -224,7 +264,12 @@ def _dropout_on(model: nnx.Module) -> bool:
     return any(not m.deterministic for _, m in nnx.iter_graph(model) if isinstance(m, nnx.Dropout))
 
 
-def _check_data(data: Any, name: str, cfg: TrainConfig, model: nnx.Module) -> jax.Array:
+def _check_data(data, name, cfg, model, batch_fn=None):
+    if batch_fn is not None:  # any arrays that batch_fn can index: checked by drawing from them
+        data = jax.tree.map(jnp.asarray, data)
+        if not jax.tree.leaves(data):
+            raise ValueError(f"{name} holds no arrays for batch_fn to draw from")
+        return data
     arr = jnp.asarray(data)
     if arr.ndim != 1 or not jnp.issubdtype(arr.dtype, jnp.integer):
         raise ValueError(f"{name} must be a 1-D array of int token ids, got {arr.dtype}{arr.shape}")

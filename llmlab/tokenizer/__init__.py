@@ -9,13 +9,15 @@ Files, in reading order:
 6. vocab.py  - build_vocab, render_token, MergeStep: what each id stands for.
 7. bpe.py    - BPETokenizer: train / encode / decode / save / load.
 8. files.py  - JSON files and tokenizer_to_dict / tokenizer_from_dict for checkpoints.
-9. gpt2_format.py - GPT-2's files (vocab.json + merges.txt), bytes written as characters.
-10. gpt2.py  - GPT2Tokenizer, load_gpt2_tokenizer: GPT-2's own ids from those files.
+9. extend.py - add_tokens: new characters and special tokens, old ids unchanged (fine-tuning).
+10. gpt2_format.py - GPT-2's files (vocab.json + merges.txt), bytes written as characters.
+11. gpt2.py  - GPT2Tokenizer, load_gpt2_tokenizer: GPT-2's own ids from those files.
 """
 
 from llmlab.tokenizer.bpe import BPETokenizer
 from llmlab.tokenizer.char import CharTokenizer
 from llmlab.tokenizer.encode import merge_word
+from llmlab.tokenizer.extend import add_tokens
 from llmlab.tokenizer.fast import iter_merges
 from llmlab.tokenizer.files import tokenizer_from_dict, tokenizer_to_dict
 from llmlab.tokenizer.gpt2 import GPT2Tokenizer, load_gpt2_tokenizer
@@ -31,6 +33,7 @@ __all__ = [
     "CharTokenizer",
     "GPT2Tokenizer",
     "MergeStep",
+    "add_tokens",
     "build_vocab",
     "get_stats",
     "iter_merges",

@@ -38,6 +38,23 @@ def check_char_dict(d: Any, source: str) -> None:
         raise ValueError(f"{source}: 'chars' lists a character twice")
     if d.get("unk") is not None and d["unk"] not in chars:
         raise ValueError(f"{source}: 'unk' is {d['unk']!r}, which is not one of the chars")
+    check_special_dict(d.get("special_tokens") or {}, len(chars), source)
+
+
+def check_special_dict(specials: Any, first_free: int, source: str) -> None:
+    """Special tokens map distinct non-empty strings to distinct ids >= first_free."""
+    if not isinstance(specials, dict):
+        raise ValueError(f"{source}: 'special_tokens' should map strings to ids, got {specials!r}")
+    for s, i in specials.items():
+        if not isinstance(s, str) or not s or type(i) is not int:
+            raise ValueError(f"{source}: special tokens map non-empty str -> int, got {s!r}: {i!r}")
+        if i < first_free:
+            raise ValueError(
+                f"{source}: special token {s!r} has id {i}, but ids below {first_free} are "
+                f"taken by the vocabulary: give special tokens ids >= {first_free}"
+            )
+    if len(set(specials.values())) < len(specials):
+        raise ValueError(f"{source}: two special tokens share an id: {specials}")
 
 
 def check_bpe_dict(d: Any, source: str) -> None:
