@@ -14,7 +14,7 @@ from collections.abc import Sequence
 import numpy as np
 
 _DIRECTIONS = ((1, 1), (1, 0), (0, 1), (-1, 1), (-1, 0), (1, -1), (0, -1), (-1, -1))
-_RADII = (4.0, 12.0, 22.0, 34.0, 48.0)
+_RADII = (6.0, 12.0, 22.0, 34.0, 48.0)  # the first clears the point's own marker
 _MARK_RADIUS = 5.0  # half the size of a marker: a label must not cover another point
 
 
@@ -53,7 +53,7 @@ def place_labels(
     The box grows away from its point: dx > 0 puts the label's left edge at anchor + dx.
 
     Example: place_labels(np.zeros((2, 2)), [(10, 10), (10, 10)], (-99, -99, 99, 99))
-    -> [(2.83, 2.83), (8.49, -8.49)]: the second label goes where the first is not.
+    -> [(6.0, 0.0), (0.0, 6.0)]: right of the point, then above it, clear of the first.
     """
     anchors = np.asarray(anchors, dtype=float).reshape(-1, 2)
     if len(sizes) != len(anchors):
@@ -69,7 +69,7 @@ def place_labels(
         for radius in _RADII:
             for ux, uy in _DIRECTIONS:
                 norm = np.hypot(ux, uy)
-                offset = (round(radius * ux / norm, 2), round(radius * uy / norm, 2))
+                offset = (round(float(radius * ux / norm), 2), round(float(radius * uy / norm), 2))
                 box = _box(anchor, offset, size)
                 others = placed + [m for j, m in enumerate(marks) if j != i]
                 cost = sum(_overlap(box, other) for other in others)

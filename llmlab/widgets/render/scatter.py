@@ -108,5 +108,6 @@ def _spread(ax, marks: list) -> None:
     bounds = np.asarray(ax.bbox.extents) * to_points
     for text, (dx, dy) in zip(marks, place_labels(anchors, sizes, bounds)):
         text.xyann = (dx, dy)
+        text.arrow_patch.set_visible(np.hypot(dx, dy) > 7)  # a line only to a label moved away
         text.set_horizontalalignment("left" if dx > 0 else "right" if dx < 0 else "center")
         text.set_verticalalignment("bottom" if dy > 0 else "top" if dy < 0 else "center")
