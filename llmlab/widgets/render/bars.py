@@ -11,7 +11,7 @@ from collections.abc import Mapping, Sequence
 import numpy as np
 from matplotlib.figure import Figure
 
-from llmlab.widgets.render.labels import label_font, plot_label
+from llmlab.widgets.render.labels import font_family, plot_label
 
 _COLOURS = ("#1f77b4", "#ff7f0e", "#2ca02c", "#d62728")
 
@@ -56,7 +56,7 @@ def bars_figure(
             color=_COLOURS[i % len(_COLOURS)],
         )
     shown = list(labels) if words else [plot_label(s) for s in labels]
-    ax.set_xticks(x, shown, fontproperties=label_font())
+    ax.set_xticks(x, shown, fontfamily=font_family())
     if n > 12 and max(len(plot_label(s)) for s in labels) > 2:
         ax.tick_params(axis="x", labelrotation=90, labelsize=8)
     ax.set_ylabel(ylabel)
@@ -64,7 +64,7 @@ def bars_figure(
         ax.set_ylim(0, ylim)
     if len(names) > 1:
         ax.legend(loc="upper right", fontsize=8)
-    ax.set_title(title, fontsize=10)
+    ax.set_title(title, fontsize=10, fontfamily=font_family())
     return fig
 
 
@@ -81,7 +81,8 @@ def update_bars(
     """
     ax = fig.axes[0]
     if labels is not None:
-        ax.set_xticks(ax.get_xticks(), [plot_label(s) for s in labels], fontproperties=label_font())
+        shown = [plot_label(s) for s in labels]
+        ax.set_xticks(ax.get_xticks(), shown, fontfamily=font_family())
     containers = {c.get_label(): c for c in ax.containers}
     for name, values in series.items():
         bars = containers[name]
@@ -94,7 +95,7 @@ def update_bars(
         ax.relim()
         ax.autoscale_view()
     if title is not None:
-        ax.set_title(title, fontsize=10)
+        ax.set_title(title, fontsize=10, fontfamily=font_family())
 
 
 def bar_heights(fig: Figure) -> dict[str, np.ndarray]:

@@ -9,7 +9,7 @@ from matplotlib import colormaps
 from matplotlib.figure import Figure
 from matplotlib.patches import Polygon
 
-from llmlab.widgets.render.labels import label_font, plot_label
+from llmlab.widgets.render.labels import font_family, plot_label
 
 
 def _masked(weights: np.ndarray) -> np.ma.MaskedArray:
@@ -68,13 +68,13 @@ def update_attention(
         ax.patches[0].set_xy(_future_corners(T))
         names = [plot_label(s) for s in labels]
         size = 8 if T <= 32 else 6
-        font = label_font()
-        ax.set_xticks(range(T), names, rotation=90, fontsize=size, fontproperties=font)
-        ax.set_yticks(range(T), names, fontsize=size, fontproperties=font)
+        family = font_family()
+        ax.set_xticks(range(T), names, rotation=90, fontsize=size, fontfamily=family)
+        ax.set_yticks(range(T), names, fontsize=size, fontfamily=family)
         ax.set_xlim(-0.5, T - 0.5)
         ax.set_ylim(T - 0.5, -0.5)
     if title is not None:
-        ax.set_title(title, fontsize=10)
+        ax.set_title(title, fontsize=10, fontfamily=font_family())
 
 
 def shown_weights(fig: Figure) -> np.ma.MaskedArray:

@@ -7,7 +7,7 @@ from collections.abc import Sequence
 import numpy as np
 from matplotlib.figure import Figure
 
-from llmlab.widgets.render.labels import label_font, plot_label
+from llmlab.widgets.render.labels import font_family, plot_label
 
 
 def loss_figure(labels: Sequence[str], probs: np.ndarray, target: int) -> Figure:
@@ -33,7 +33,7 @@ def loss_figure(labels: Sequence[str], probs: np.ndarray, target: int) -> Figure
     x = np.arange(len(labels))
     bars.bar(x, probs, 0.6, color="#1f77b4", label="predicted")
     bars.bar(x, np.zeros(len(labels)), 0.6, fill=False, edgecolor="#d62728", lw=2, label="target")
-    bars.set_xticks(x, [plot_label(s) for s in labels], fontproperties=label_font())
+    bars.set_xticks(x, [plot_label(s) for s in labels], fontfamily=font_family())
     bars.set_ylim(0, 1.05)
     bars.legend(loc="upper right", fontsize=8)
     update_loss(fig, probs, target)

@@ -7,7 +7,12 @@ from collections.abc import Sequence
 import numpy as np
 from matplotlib.figure import Figure
 
-from llmlab.widgets.render.labels import label_font, plot_label
+from llmlab.widgets.render.labels import font_family, plot_label
+from llmlab.widgets.render.placement import label_size, place_labels
+
+# points: the labels of the chosen token and its neighbours (not bold: the shipped Chinese
+# font has one weight, and matplotlib would log a warning for every bold label)
+_MARK_SIZE = 12
 
 
 def pca_2d(vectors: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -54,16 +59,18 @@ def embedding_figure(
     fig = Figure(figsize=(6.0, 4.6))
     ax = fig.add_axes((0.15, 0.11, 0.82, 0.8))
     ax.scatter(coords[:, 0], coords[:, 1], s=8, color="#9e9e9e")
-    font = label_font()
+    family = font_family()
     if len(labels) <= 100:
         for (x, y), label in zip(coords, labels):
             ax.annotate(plot_label(label), (x, y), xytext=(2, 2), textcoords="offset points",
-                        fontsize=7, color="#777", fontproperties=font)  # fmt: skip
+                        fontsize=7, color="#777", fontfamily=family)  # fmt: skip
     ax.scatter([], [], s=60, color="#ff7f0e", gid="neighbours", zorder=3)
     ax.scatter([], [], s=120, color="#d62728", marker="*", gid="chosen", zorder=4)
     for _ in range(k + 1):
-        ax.annotate("", (0, 0), xytext=(5, 4), textcoords="offset points", fontsize=11,
-                    fontweight="bold", gid="mark", fontproperties=font)  # fmt: skip
+        ax.annotate("", (0, 0), xytext=(5, 4), textcoords="offset points", fontsize=_MARK_SIZE,
+                    gid="mark", fontfamily=family, zorder=5,
+                    arrowprops={"arrowstyle": "-", "lw": 0.6, "color": "#999", "shrinkA": 1,
+                                "shrinkB": 4})  # fmt: skip
     ax.set_xlabel(f"PCA direction 1 ({explained[0]:.0%} of the variance)")
     ax.set_ylabel(f"PCA direction 2 ({explained[1]:.0%})")
     return fig
@@ -72,7 +79,8 @@ def embedding_figure(
 def mark_neighbours(
     fig: Figure, coords: np.ndarray, labels: Sequence[str], index: int, neighbours: np.ndarray
 ) -> None:
-    """Star the chosen token, ring its neighbours and write their labels."""
+    """Star the chosen token, ring its neighbours and write their labels where they do not
+    overlap (`place_labels`; a thin line joins a label pushed away to its point)."""
     ax = fig.axes[0]
     by_gid = {c.get_gid(): c for c in ax.collections}
     by_gid["chosen"].set_offsets(coords[[index]])
@@ -86,5 +94,20 @@ def mark_neighbours(
         text.xy = tuple(coords[i])
         text.set_text(plot_label(labels[i]))
         text.set_color("#d62728" if i == index else "#b35900")
+    _spread(ax, [t for t in marks if t.get_text()])
     title = f"{plot_label(labels[index])} and its {len(neighbours)} nearest neighbours (cosine)"
-    ax.set_title(title, fontsize=10)
+    ax.set_title(title, fontsize=10, fontfamily=font_family())
+
+
+def _spread(ax, marks: list) -> None:
+    """Move the mark labels apart (in points, where their sizes are known)."""
+    ax.get_xlim(), ax.get_ylim()  # let autoscaling settle the limits before measuring
+    to_points = 72 / ax.figure.dpi
+    anchors = ax.transData.transform([t.xy for t in marks]) * to_points
+    sizes = [label_size(t.get_text(), _MARK_SIZE) for t in marks]
+    bounds = np.asarray(ax.bbox.extents) * to_points
+    for text, (dx, dy) in zip(marks, place_labels(anchors, sizes, bounds)):
+        text.xyann = (dx, dy)
+        text.arrow_patch.set_visible(np.hypot(dx, dy) > 7)  # a line only to a label moved away
+        text.set_horizontalalignment("left" if dx > 0 else "right" if dx < 0 else "center")
+        text.set_verticalalignment("bottom" if dy > 0 else "top" if dy < 0 else "center")

@@ -1,7 +1,8 @@
 """Token boundaries as coloured HTML: every token a coloured box with its id underneath.
 
-HTML rather than matplotlib because the browser has Chinese fonts and matplotlib's default
-font has none. These renderers return strings; a widget puts them in an `ipywidgets.HTML`.
+HTML rather than matplotlib: the boxes flow like text and wrap at the page's width, and the
+browser (or GitHub showing a saved notebook) draws the characters with its own fonts. These
+renderers return strings; a widget puts them in an `ipywidgets.HTML`.
 """
 
 from __future__ import annotations
