@@ -78,3 +78,56 @@ def test_refreshing_a_header_twice_changes_nothing(tmp_path):
     once = build.refresh_header(text, target)
     assert build.refresh_header(once, target) == once
     assert once.count("Open In Colab") == 1 and once.count(build.SETUP_MARKER) == 1
+
+
+def _prose_and_outputs(stem):
+    """(markdown text, code-output text, code source) of notebooks/<stem>.ipynb."""
+    cells = json.loads((ROOT / "notebooks" / f"{stem}.ipynb").read_text())["cells"]
+    prose = "\n".join("".join(c["source"]) for c in cells if c["cell_type"] == "markdown")
+    outputs = "\n".join(
+        "".join(o.get("text", "")) + "".join(o.get("data", {}).get("text/plain", ""))
+        for c in cells
+        if c["cell_type"] == "code"
+        for o in c.get("outputs", [])
+    )
+    code = "\n".join("".join(c["source"]) for c in cells if c["cell_type"] == "code")
+    return prose, outputs, code
+
+
+def _one(pattern, text, where):
+    found = re.search(pattern, text)
+    assert found, f"{where}: expected text matching {pattern!r}, found none"
+    return found.group(1)
+
+
+def test_lesson_00_summary_states_the_compression_ratio_the_cell_printed():
+    prose, outputs, _ = _prose_and_outputs("00_welcome")
+    printed = _one(r"ratio about (\d+) : 1", outputs, "lesson 00's outputs")
+    stated = _one(r"lossy compression, about (\d+) : 1", prose, "lesson 00's summary")
+    assert stated == printed, f"the summary says {stated} : 1 but the cell printed {printed} : 1"
+
+
+def test_lesson_09_states_the_tang_model_size_the_cell_printed():
+    prose, outputs, _ = _prose_and_outputs("09_generation")
+    printed = int(_one(r"Tang model: ([\d,]+) parameters", outputs, "lesson 09").replace(",", ""))
+    stated = float(_one(r"a model of ([\d.]+) million parameters", prose, "lesson 09's prose"))
+    assert stated == round(printed / 1e6, 2), f"prose says {stated} M, the cell printed {printed:,}"
+
+
+def test_lesson_06_says_how_many_characters_lesson_05s_model_read():
+    words = {2: "two", 3: "three", 4: "four", 5: "five", 6: "six", 8: "eight"}
+    _, _, code05 = _prose_and_outputs("05_embeddings")
+    context = int(_one(r"CONTEXT, C, HIDDEN = (\d+),", code05, "lesson 05's code"))
+    prose06, _, _ = _prose_and_outputs("06_attention")
+    stated = _one(r"saw a fixed window of (\w+) characters", prose06, "lesson 06's intro")
+    assert stated == words[context], f"lesson 06 says {stated}; lesson 05 uses CONTEXT = {context}"
+
+
+def test_lesson_07_gpt3_file_size_uses_lesson_00s_bytes_per_parameter():
+    _, outputs00, _ = _prose_and_outputs("00_welcome")
+    per_param = float(_one(r"bytes per parameter: ([\d.]+)", outputs00, "lesson 00's outputs"))
+    _, outputs07, _ = _prose_and_outputs("07_transformer")
+    n_bytes = round(per_param)
+    pattern = rf"GPT-3, {n_bytes} bytes per parameter[^:]*: ([\d,]+) GB"
+    gb = int(_one(pattern, outputs07, "lesson 07's outputs").replace(",", ""))
+    assert gb == 175 * n_bytes, f"GPT-3 at {n_bytes} bytes per parameter: {gb} GB printed"
