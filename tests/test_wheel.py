@@ -127,6 +127,12 @@ report = {"llmlab": llmlab.__file__, "corpora": {}, "poems": 0, "models": {}, "p
 for name in llmlab.data.CORPORA:
     report["corpora"][name] = len(llmlab.data.load_text(name))
 report["poems"] = len(llmlab.data.load_tang_poems())
+from llmlab.data import instructions
+
+report["datasets"] = {
+    "sft": len(instructions.load_instructions(None)),
+    "preferences": len(instructions.load_preferences(None)),
+}
 for name in llmlab.pretrained.NAMES:
     model, tokenizer = llmlab.pretrained.load(name)
     report["models"][name] = [count_params(model), tokenizer.vocab_size]
@@ -181,12 +187,14 @@ def test_the_fresh_python_imports_llmlab_from_the_wheel_not_the_repository(repor
 def test_every_shipped_corpus_and_model_loads_through_the_librarys_loaders(report):
     import llmlab.data
     import llmlab.pretrained
+    from llmlab.data import instructions
 
     data = {Path(f).name for f in shipped_files() if f.startswith("llmlab/data/")}
     models = {Path(f).stem for f in shipped_files() if f.endswith(".safetensors")}
-    assert data == set(llmlab.data.CORPORA.values()), (
-        f"llmlab/data ships {sorted(data)} but llmlab.data.CORPORA loads "
-        f"{sorted(llmlab.data.CORPORA.values())}: every shipped corpus needs a loader"
+    loaded = {*llmlab.data.CORPORA.values(), *instructions.FILES.values(), "README.md"}
+    assert data == loaded, (
+        f"llmlab/data ships {sorted(data)} but the loaders read {sorted(loaded)}: every shipped "
+        "corpus or data set needs a loader (llmlab.data.CORPORA, llmlab.data.instructions.FILES)"
     )
     assert models == set(llmlab.pretrained.NAMES), (
         f"shipped models {sorted(models)} but llmlab.pretrained.NAMES is {llmlab.pretrained.NAMES}"
@@ -194,6 +202,10 @@ def test_every_shipped_corpus_and_model_loads_through_the_librarys_loaders(repor
     here = {name: len(llmlab.data.load_text(name)) for name in llmlab.data.CORPORA}
     assert report["corpora"] == here, "the installed corpora must read as the source tree's do"
     assert report["poems"] == len(llmlab.data.load_tang_poems())
+    assert report["datasets"] == {
+        "sft": len(instructions.load_instructions(None)),
+        "preferences": len(instructions.load_preferences(None)),
+    }, "the installed instruction and preference sets must read as the source tree's do"
     for name, (params, vocab) in report["models"].items():
         assert params > 0 and vocab > 0, f"the installed {name} model came back empty"
 
