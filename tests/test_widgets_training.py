@@ -172,3 +172,17 @@ def test_a_sample_prompt_the_tokenizer_cannot_encode_is_said_and_training_goes_o
     dash.run(20)
     assert dash.step == 20 and dash.errors == [] and dash.samples == []
     assert "no sample at step 20" in dash.sample.value and "Ω" in dash.sample.value
+
+
+@pytest.mark.slow
+def test_a_run_that_fails_inside_fit_says_its_optimiser_state_is_lost(setup):
+    _, ids, config, cfg = setup
+    dash = training_dashboard(GPT(config, rngs=nnx.Rngs(0)), ids[:1400], ids[1400:], cfg)
+
+    def broken_record(record):
+        raise RuntimeError("the plot broke")
+
+    dash.record = broken_record
+    with pytest.raises(RuntimeError, match="the plot broke"):
+        dash.run(20)
+    assert "fresh Adam state" in dash.message_text, "the learner is told before pressing Train"

@@ -191,6 +191,8 @@ class TrainingDashboard(Panel):
                 self.say(f"Finished: step {self.step} of {self.cfg.max_steps}.", kind="info")
         except Exception as exc:  # the guard has already shown the traceback in the widget
             self.failure = exc
+            self.say(f"Training failed at step {self.step}, and its optimiser state with it: "
+                     "Train would go on from these weights with a fresh Adam state.")  # fmt: skip
         finally:
             self._parked.set()
 
