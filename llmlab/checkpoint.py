@@ -5,6 +5,8 @@ A checkpoint holds the weights (tensors "params/<path>"), optionally the optimis
 tokenizer, the step and the TrainConfig. safetensors stores only named arrays and strings,
 so loading a file can never run code (unlike pickle). Saving writes a temporary file in the
 same folder and renames it over the target, so a crash mid-save never leaves half a file.
+A SHA-256 checksum of the tensors rides in the metadata; loading recomputes it, so a file
+damaged on disk or in transfer is named as corrupted instead of loading wrong numbers.
 
 Example:
     save_checkpoint("run.safetensors", model, tokenizer=tok, opt_state=h.opt_state, step=h.step,
@@ -15,6 +17,7 @@ Example:
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import tempfile
@@ -25,8 +28,8 @@ import jax
 import jax.numpy as jnp
 import numpy as np
 from flax import nnx
-from safetensors import SafetensorError, safe_open
-from safetensors.numpy import load_file, save_file
+from safetensors import SafetensorError
+from safetensors.numpy import load, save_file
 
 from llmlab.model import GPT, GPTConfig
 from llmlab.optimizer import TrainConfig, make_optimizer
@@ -59,6 +62,16 @@ def _name(path) -> str:
 def _flatten(tree: Any, prefix: str) -> dict[str, np.ndarray]:
     leaves = jax.tree_util.tree_flatten_with_path(tree)[0]
     return {f"{prefix}/{_name(path)}": np.asarray(leaf) for path, leaf in leaves}
+
+
+def checksum(tensors: dict[str, np.ndarray]) -> str:
+    """SHA-256 over every tensor's name, dtype, shape and bytes, in name order."""
+    digest = hashlib.sha256()
+    for name in sorted(tensors):
+        array = np.ascontiguousarray(tensors[name])
+        digest.update(f"{name}|{array.dtype.str}|{array.shape}|".encode())
+        digest.update(array.tobytes())
+    return "sha256:" + digest.hexdigest()
 
 
 def _unflatten(template: Any, tensors: dict[str, np.ndarray], prefix: str, what: str) -> Any:
@@ -110,6 +123,8 @@ def save_checkpoint(
         raise TypeError(f"model must be a llmlab GPT, got {type(model).__name__}")
     if opt_state is not None and train_config is None:
         raise ValueError("opt_state needs the train_config that made its optimizer, got None")
+    tokenizer_data = json.dumps(tokenizer_to_dict(tokenizer), ensure_ascii=False)
+    _check_vocab(model.config, tokenizer, "model")
     params = {
         k: v.astype(dtype) for k, v in _flatten(nnx.state(model, nnx.Param), "params").items()
     }
@@ -117,8 +132,9 @@ def save_checkpoint(
     metadata = {
         "format": FORMAT,
         "config": json.dumps(model.config.to_dict()),
-        "tokenizer": json.dumps(tokenizer_to_dict(tokenizer), ensure_ascii=False),
+        "tokenizer": tokenizer_data,
         "step": str(int(step)),
+        "checksum": checksum(tensors),
     }
     if train_config is not None:
         metadata["train_config"] = json.dumps(train_config.to_dict())
@@ -139,34 +155,91 @@ def load_checkpoint(path: str | os.PathLike) -> Checkpoint:
     """Read a `save_checkpoint` file back into a ready-to-use GPT (float32 weights).
 
     Raises:
-        FileNotFoundError: no file at `path`.
-        ValueError: the file is truncated or not a checkpoint, or its config, weights and
+        FileNotFoundError: no file at `path`; IsADirectoryError: `path` is a folder;
+        PermissionError (or another OSError): the file cannot be read.
+        ValueError: the file is truncated, corrupted (checksum) or not a checkpoint, a
+            metadata field is missing or malformed, or its config, tokenizer, weights and
             optimiser state do not fit together (the message says which).
     """
     path = Path(path)
-    if not path.is_file():
-        raise FileNotFoundError(f"no checkpoint at {path}")
-    try:
-        tensors = load_file(path)
-        with safe_open(path, framework="np") as f:
-            metadata = f.metadata() or {}
-    except (SafetensorError, ValueError, OSError) as e:
-        raise ValueError(f"{path} is truncated or not a safetensors file ({e})") from e
+    tensors, metadata = _read(path)
     if metadata.get("format") != FORMAT:
         raise ValueError(f"{path} is not an llmlab checkpoint (format {metadata.get('format')!r})")
-    config = GPTConfig.from_dict(json.loads(metadata["config"]))
-    tokenizer = tokenizer_from_dict(json.loads(metadata["tokenizer"]), f"{path}'s tokenizer")
+    config = _field(path, metadata, "config", lambda s: GPTConfig.from_dict(json.loads(s)))
+    source = f"{path}'s tokenizer"
+    tokenizer = _field(path, metadata, "tokenizer",
+                       lambda s: tokenizer_from_dict(json.loads(s), source))  # fmt: skip
+    step = _field(path, metadata, "step", _step)
+    train_config = None
+    if "train_config" in metadata:
+        train_config = _field(path, metadata, "train_config",
+                              lambda s: TrainConfig.from_dict(json.loads(s)))  # fmt: skip
+    _check_vocab(config, tokenizer, str(path))
     model = GPT(config, rngs=nnx.Rngs(0))
     params = _unflatten(
         nnx.state(model, nnx.Param), tensors, "params", f"weights (config {config})"
     )
-    nnx.update(model, params)
-    train_config = opt_state = None
-    if "train_config" in metadata:
-        train_config = TrainConfig.from_dict(json.loads(metadata["train_config"]))
+    opt_state = None
     if any(k.startswith("opt/") for k in tensors):
+        if train_config is None:
+            raise ValueError(f"{path} holds an optimiser state but no train_config to rebuild it")
         template = jax.eval_shape(make_optimizer(train_config).init, params)
         opt_state = _unflatten(
             template, tensors, "opt", "optimiser state (from another optimizer?)"
         )
-    return Checkpoint(model, config, tokenizer, opt_state, int(metadata["step"]), train_config)
+    saved = _field(path, metadata, "checksum", str)
+    if saved != checksum(tensors):
+        raise ValueError(
+            f"{path} is corrupted: its tensors do not match the checksum saved with them "
+            "(bytes changed on disk or in a copy); use another copy of the file"
+        )
+    nnx.update(model, params)
+    return Checkpoint(model, config, tokenizer, opt_state, step, train_config)
+
+
+def _read(path: Path) -> tuple[dict[str, np.ndarray], dict[str, str]]:
+    """The file's tensors and metadata; each way of failing gets its own sentence."""
+    if path.is_dir():
+        raise IsADirectoryError(f"{path} is a folder, not a checkpoint: give the file inside it")
+    if not path.exists():
+        raise FileNotFoundError(f"no checkpoint at {path}")
+    try:
+        data = path.read_bytes()
+    except PermissionError as e:
+        raise PermissionError(f"cannot read {path}: permission denied ({e.strerror})") from e
+    except OSError as e:
+        raise OSError(e.errno, f"cannot read {path}: {e.strerror or e}") from e
+    try:
+        tensors = load(data)
+        size = int.from_bytes(data[:8], "little")
+        header = json.loads(data[8 : 8 + size])
+    except (SafetensorError, ValueError) as e:
+        raise ValueError(f"{path} is truncated or not a safetensors file ({e})") from e
+    return tensors, header.get("__metadata__") or {}
+
+
+def _field(path: Path, metadata: dict[str, str], name: str, parse) -> Any:
+    """metadata[name] parsed; a missing or malformed field is named in a sentence."""
+    if name not in metadata:
+        raise ValueError(
+            f"{path} has no {name!r} in its metadata: it was not written by save_checkpoint "
+            "(or by an older llmlab); save the model again"
+        )
+    try:
+        return parse(metadata[name])
+    except (ValueError, TypeError, KeyError, AttributeError) as e:
+        raise ValueError(f"{path}'s {name!r} metadata is malformed: {e}") from None
+
+
+def _step(text: str) -> int:
+    if not text.isdigit():
+        raise ValueError(f"step must be a whole number >= 0, got {text!r}")
+    return int(text)
+
+
+def _check_vocab(config: GPTConfig, tokenizer: Any, where: str) -> None:
+    if tokenizer.vocab_size != config.vocab_size:
+        raise ValueError(
+            f"the {where}'s vocabulary has {config.vocab_size} tokens but the tokenizer has "
+            f"{tokenizer.vocab_size}: save a model with the tokenizer whose ids it was trained on"
+        )

@@ -20,6 +20,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from functools import lru_cache
+from numbers import Real
 
 import jax
 import jax.numpy as jnp
@@ -27,7 +28,7 @@ import numpy as np
 from flax import nnx
 
 from llmlab.model import GPT
-from llmlab.sampling import sample
+from llmlab.sampling import _check_key, broken_rows, sample
 
 # Tokens computed per call to the device. Streaming still reports them one by one; tokens
 # computed after a stop are thrown away.
@@ -61,6 +62,7 @@ def generate_simple(
     """
     tokens = _check_prompt(prompt_ids, model.config.vocab_size)
     _check_count(max_new_tokens)
+    _check_key(key)
     block_size = model.config.block_size
     for _ in range(max_new_tokens):
         context = jnp.array([tokens[-block_size:]], dtype=jnp.int32)  # (1, T), T <= block_size
@@ -109,8 +111,8 @@ def generate(
     V, block_size = model.config.vocab_size, model.config.block_size
     tokens = _check_prompt(prompt_ids, V)
     _check_count(max_new_tokens)
-    if stop_token is not None:
-        _check_prompt([stop_token], V)
+    _check_key(key)
+    _check_stop_token(stop_token, V)
     knobs = _check_knobs(temperature, top_k, top_p, V)
 
     graphdef, state = nnx.split(model)
@@ -123,20 +125,28 @@ def generate(
     # dispatch a device operation per index, which costs more than a token's step.
     while True:
         if not use_cache:
-            chosen, key, window, n = window_steps(leaves, window, n, key, *knobs)
+            (chosen, broken), key, window, n = window_steps(leaves, window, n, key, *knobs)
             usable = STEPS
         elif cache is None or pos == block_size:
             # First step, or the cache is full: (re)build it from the end of the text.
             keep = block_size if cache is None else max(1, block_size // 2)
             window, pos = _window(tokens[-keep:], block_size)
-            chosen, key, cache = prefill(leaves, window, pos, key, *knobs)
+            (chosen, broken), key, cache = prefill(leaves, window, pos, key, *knobs)
             usable = 1
         else:
             last = chosen[usable - 1]  # the newest token, from the previous call
             usable = min(STEPS, block_size - pos)  # steps past the window's end are dropped
-            chosen, key, cache = decode_steps(leaves, last, cache, pos, usable, key, *knobs)
+            (chosen, broken), key, cache = decode_steps(
+                leaves, last, cache, pos, usable, key, *knobs
+            )
             pos += usable
-        chosen = np.asarray(chosen)
+        chosen, broken = jax.device_get((chosen, broken))  # one trip for both
+        if broken[:usable].any():
+            raise ValueError(
+                "the model's logits hold NaN or +inf (or only -inf), so no token can be drawn: "
+                "its weights are broken (did its training loss become NaN?); check them with "
+                "llmlab.sampling.broken_rows(model(ids)) or load a good checkpoint."
+            )
         for token_id in chosen[:usable].tolist():
             tokens.append(token_id)
             new.append(token_id)
@@ -173,8 +183,11 @@ def _compiled_steps(graphdef: nnx.GraphDef, treedef) -> tuple[Callable, Callable
         return model
 
     def pick(logits, key, temperature, top_k, top_p):
+        """Draw from logits (V,); also say whether they were broken (checked once per call
+        on the host, so the check costs no extra trip per token)."""
         key, subkey = jax.random.split(key)
-        return sample(subkey, logits, temperature, top_k, top_p), key
+        token = sample(subkey, logits, temperature, top_k, top_p)
+        return (token, broken_rows(logits)), key
 
     @jax.jit
     def window_steps(leaves, window, n, key, *knobs):
@@ -184,15 +197,15 @@ def _compiled_steps(graphdef: nnx.GraphDef, treedef) -> tuple[Callable, Callable
 
         def step(carry, _):
             window, n, key = carry
-            token, key = pick(model(window)[0, n - 1], key, *knobs)
+            (token, broken), key = pick(model(window)[0, n - 1], key, *knobs)
             window = jnp.where(n == S, jnp.roll(window, -1, axis=1), window)
             window = jax.lax.dynamic_update_slice(
                 window, token.reshape(1, 1), (0, jnp.minimum(n, S - 1))
             )
-            return (window, jnp.minimum(n + 1, S), key), token
+            return (window, jnp.minimum(n + 1, S), key), (token, broken)
 
-        (window, n, key), tokens = jax.lax.scan(step, (window, jnp.int32(n), key), length=STEPS)
-        return tokens, key, window, n
+        (window, n, key), drawn = jax.lax.scan(step, (window, jnp.int32(n), key), length=STEPS)
+        return drawn, key, window, n
 
     @jax.jit
     def prefill(leaves, window, n, key, *knobs):
@@ -203,8 +216,8 @@ def _compiled_steps(graphdef: nnx.GraphDef, treedef) -> tuple[Callable, Callable
         """
         model = eval_model(leaves)
         logits, cache = model.decode(window, model.init_cache(1), 0)
-        token, key = pick(logits[0, n - 1], key, *knobs)
-        return token[None], key, cache
+        (token, broken), key = pick(logits[0, n - 1], key, *knobs)
+        return (token[None], broken[None]), key, cache
 
     @jax.jit
     def decode_steps(leaves, token, cache, pos, usable, key, *knobs):
@@ -219,13 +232,13 @@ def _compiled_steps(graphdef: nnx.GraphDef, treedef) -> tuple[Callable, Callable
         def step(carry, _):
             token, cache, pos, key = carry
             logits, cache = model.decode(token.reshape(1, 1), cache, pos)
-            token, key = pick(logits[0, 0], key, *knobs)
-            return (token, cache, pos + 1, key), (token, key)
+            (token, broken), key = pick(logits[0, 0], key, *knobs)
+            return (token, cache, pos + 1, key), (token, broken, key)
 
-        (_, cache, _, _), (tokens, keys) = jax.lax.scan(
+        (_, cache, _, _), (tokens, broken, keys) = jax.lax.scan(
             step, (token, cache, jnp.int32(pos), key), length=STEPS
         )
-        return tokens, keys[usable - 1], cache
+        return (tokens, broken), keys[usable - 1], cache
 
     return window_steps, prefill, decode_steps
 
@@ -248,6 +261,19 @@ def _check_prompt(prompt_ids: Sequence[int], vocab_size: int) -> list[int]:
     return ids.tolist()
 
 
+def _check_stop_token(stop_token: int | None, vocab_size: int) -> None:
+    if stop_token is None:
+        return
+    if isinstance(stop_token, bool) or not isinstance(stop_token, int | np.integer):
+        hint = f": encode it first, e.g. tokenizer.encode({stop_token!r})[0]"
+        raise TypeError(
+            f"stop_token must be one token id (an int), got {stop_token!r}"
+            + (hint if isinstance(stop_token, str) else "")
+        )
+    if not 0 <= stop_token < vocab_size:
+        raise ValueError(f"stop_token must be a token id in [0, {vocab_size}), got {stop_token}")
+
+
 def _check_count(max_new_tokens: int) -> None:
     if isinstance(max_new_tokens, bool) or not isinstance(max_new_tokens, int | np.integer):
         raise TypeError(f"max_new_tokens must be an int, got {type(max_new_tokens).__name__}")
@@ -258,6 +284,9 @@ def _check_count(max_new_tokens: int) -> None:
 def _check_knobs(temperature, top_k, top_p, vocab_size: int) -> tuple[jax.Array, ...]:
     """Check the sampling settings and turn them into arrays, so that changing them never
     recompiles; None becomes the value that filters nothing (top_k = V, top_p = 1)."""
+    for name, value in (("temperature", temperature), ("top_p", top_p)):
+        if value is not None and (isinstance(value, bool) or not isinstance(value, Real)):
+            raise TypeError(f"{name} must be a number, got {value!r} ({type(value).__name__})")
     if not float(temperature) >= 0:  # `not >=` also catches NaN
         raise ValueError(f"temperature must be >= 0 (0 means greedy), got {temperature}")
     if top_k is not None and (not isinstance(top_k, int | np.integer) or top_k < 1):

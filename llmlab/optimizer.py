@@ -9,6 +9,8 @@ weight matrices (biases and LayerNorm gains are left alone, as in nanoGPT and GP
 from __future__ import annotations
 
 import dataclasses
+import math
+import numbers
 from dataclasses import dataclass
 from functools import lru_cache, partial
 from typing import Any
@@ -51,10 +53,20 @@ class TrainConfig:
             raise ValueError(
                 f"warmup_steps must be in [0, max_steps={self.max_steps}), got {self.warmup_steps}"
             )
-        if not 0 <= self.min_lr <= self.lr:
-            raise ValueError(f"need 0 <= min_lr <= lr, got min_lr={self.min_lr}, lr={self.lr}")
-        if self.grad_clip <= 0:
-            raise ValueError(f"grad_clip must be > 0, got {self.grad_clip}")
+        for name in ("lr", "min_lr", "weight_decay", "beta1", "beta2", "grad_clip"):
+            value = getattr(self, name)
+            if isinstance(value, bool) or not isinstance(value, numbers.Real) or value != value:
+                raise ValueError(f"TrainConfig.{name} must be a number (not NaN), got {value!r}")
+        if not 0 <= self.min_lr <= self.lr < math.inf:
+            raise ValueError(
+                f"need 0 <= min_lr <= lr < inf, got min_lr={self.min_lr}, lr={self.lr}"
+            )
+        if not 0 < self.grad_clip < math.inf:
+            raise ValueError(f"grad_clip must be a finite number > 0, got {self.grad_clip}")
+        if not 0 <= self.weight_decay < math.inf:
+            raise ValueError(f"weight_decay must be a finite number >= 0, got {self.weight_decay}")
+        if not (0 <= self.beta1 < 1 and 0 <= self.beta2 < 1):
+            raise ValueError(f"beta1 and beta2 must be in [0, 1), got {self.beta1}, {self.beta2}")
 
     @classmethod
     def nanogpt_cpu(cls) -> TrainConfig:

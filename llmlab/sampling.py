@@ -15,6 +15,8 @@ Shape letters: V vocabulary size; "..." any batch axes.
 
 from __future__ import annotations
 
+import numbers
+
 import jax
 import jax.numpy as jnp
 import numpy as np
@@ -43,6 +45,9 @@ def _as_logits(logits: ArrayLike) -> jax.Array:
 
 
 def _scalar(x: ArrayLike, name: str) -> None:
+    dtype = getattr(x, "dtype", None)
+    if not (isinstance(x, numbers.Real) or (dtype is not None and np.issubdtype(dtype, np.number))):
+        raise TypeError(f"{name} must be a number, got {x!r} ({type(x).__name__})")
     if jnp.ndim(x) != 0:
         raise ValueError(f"{name} must be a single number, got shape {jnp.shape(x)}")
 
@@ -75,6 +80,34 @@ def _check_top_p(p: ArrayLike) -> None:
     value = _known_value(p)
     if value is not None and not 0 < value <= 1:
         raise ValueError(f"top_p must be a probability mass in (0, 1], got {value}")
+
+
+def broken_rows(logits: ArrayLike) -> jax.Array:
+    """True for each row no token can be drawn from: it holds a NaN or +inf, or is all -inf.
+
+    Shapes: (..., V) -> bool (...). Such logits come from a broken model (NaN weights, a
+    diverged training run); sampling them would quietly give token 0.
+
+    Example: broken_rows([[0.0, nan], [-inf, -inf], [0.0, -inf]]) -> [True, True, False]
+    """
+    logits = _as_logits(logits)
+    return jnp.any(jnp.isnan(logits) | (logits == jnp.inf), axis=-1) | jnp.all(
+        logits == -jnp.inf, axis=-1
+    )
+
+
+def _check_drawable(logits: jax.Array) -> None:
+    """Refuse logits no token can be drawn from, when their values are known now."""
+    if _known_value(logits) is None:
+        return
+    broken = np.asarray(broken_rows(logits))
+    if broken.any():
+        where = f" (row {tuple(int(i) for i in np.argwhere(broken)[0])})" if broken.ndim else ""
+        raise ValueError(
+            f"no token can be drawn from these logits{where}: they hold NaN or +inf, or only "
+            "-inf. Such logits come from a broken model (NaN weights, or a training run whose "
+            "loss became NaN): check the model before sampling from it."
+        )
 
 
 def apply_temperature(logits: ArrayLike, temperature: ArrayLike) -> jax.Array:
@@ -197,11 +230,14 @@ def sample(
     """Draw one token id per row from `probabilities(logits, temperature, top_k, top_p)`.
 
     Shapes: logits (..., V) -> int32 ids (...). The same key gives the same ids; temperature 0
-    gives the argmax for every key.
+    gives the argmax for every key. Logits with a NaN or +inf, or only -inf, in a row
+    (see `broken_rows`) raise ValueError when known; under jit they cannot be checked.
 
     Example: sample(jax.random.key(0), [0.0, 5.0, 1.0], temperature=0.0) -> 1
     """
     _check_key(key)
+    logits = _as_logits(logits)
+    _check_drawable(logits)
     probs = probabilities(logits, temperature, top_k, top_p)
     # log 0 = -inf: a filtered token can never win the draw.
     return jax.random.categorical(key, jnp.log(probs), axis=-1).astype(jnp.int32)

@@ -22,7 +22,9 @@ Shape letters: B batch, T time (block size), V vocabulary, N corpus length in to
 
 from __future__ import annotations
 
+import math
 import time
+import warnings
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import partial
@@ -42,6 +44,7 @@ from llmlab.optimizer import TrainConfig, lr_schedule, make_optimizer
 __all__ = [
     "History",
     "TrainConfig",
+    "TrainingStopped",
     "data_parallel_mesh",
     "evaluate",
     "fit",
@@ -60,6 +63,9 @@ def lm_loss(model: nnx.Module, batch: tuple[jax.Array, jax.Array]) -> jax.Array:
 
 
 def _loss(params, graphdef, rest, batch, loss_fn=None, trainable=nnx.Param):
+    # Rebuild `rest` here: it is not differentiated, so its Variables (dropout's random
+    # stream) would still belong to the trace outside `grad`, where dropout may not advance them.
+    rest = jax.tree.map(lambda leaf: leaf, rest)
     model = nnx.merge(graphdef, params, rest)
     loss = (loss_fn or lm_loss)(model, batch)
     return loss, nnx.state(model, nnx.Not(trainable))  # dropout keys move on
@@ -152,6 +158,14 @@ def evaluate(model: nnx.Module, data: Any, cfg: TrainConfig, key: jax.Array, *,
     return float(loss)
 
 
+class TrainingStopped(RuntimeWarning):
+    """`fit` stopped early on its own: the loss stopped being a number, or Ctrl-C."""
+
+
+# Always show it: a learner who reruns the same diverging cell must be told again.
+warnings.simplefilter("always", TrainingStopped)
+
+
 @dataclass
 class History:
     """What `fit` recorded, plus what a later `fit` needs to resume (opt_state, step).
@@ -159,11 +173,14 @@ class History:
     `records` holds one dict per `log_interval` steps: step, train_loss (mean over those
     steps), val_loss (None except every eval_interval steps and at the end), tokens_per_s,
     elapsed (seconds since `fit` began). `history["val_loss"]` gives one column.
+    opt_state and step always belong to the model's weights as `fit` left them.
+    `stopped` says, in a sentence, why `fit` ended early by itself (None otherwise).
     """
 
     records: list[dict[str, Any]] = field(default_factory=list)
     opt_state: Any = None
     step: int = 0
+    stopped: str | None = None
 
     def __getitem__(self, name: str) -> list[Any]:
         return [r[name] for r in self.records]
@@ -196,6 +213,9 @@ def fit(model: nnx.Module, train_data: Any, val_data: Any, cfg: TrainConfig, *,
 
     Returns:
         History; `fit(..., opt_state=h.opt_state, start_step=h.step)` continues the run.
+        Two things end it early and are said in `h.stopped` and a `TrainingStopped` warning:
+        a loss that is NaN or infinite (the model keeps its last weights with a finite loss),
+        and Ctrl-C (the model keeps the weights of `h.step`, nothing is lost).
     """
     train = _check_data(train_data, "train_data", cfg, model, batch_fn)
     val = _check_data(val_data, "val_data", cfg, model, batch_fn)
@@ -221,30 +241,63 @@ def fit(model: nnx.Module, train_data: Any, val_data: Any, cfg: TrainConfig, *,
         start_step,
         time.perf_counter(),
     )
-    while step < cfg.max_steps:
-        n = min(_until_multiple(step, cfg.log_interval), _until_multiple(step, cfg.eval_interval),
-                cfg.max_steps - step)  # fmt: skip
-        tick = time.perf_counter()
-        params, rest, opt_state, losses = train_steps(
-            graphdef, optimizer, params, rest, opt_state, train, train_key, step,
-            num_steps=n, shape=(cfg.batch_size, cfg.block_size), mesh=mesh, loss_fn=loss_fn,
-            batch_fn=batch_fn, trainable=trainable)  # fmt: skip
-        train_loss = float(losses.mean())  # waits for the steps to finish
-        tokens_per_s = n * cfg.batch_size * cfg.block_size / (time.perf_counter() - tick)
-        step += n
+    try:
+        while step < cfg.max_steps:
+            n = min(_until_multiple(step, cfg.log_interval),
+                    _until_multiple(step, cfg.eval_interval), cfg.max_steps - step)  # fmt: skip
+            tick = time.perf_counter()
+            *new_state, losses = train_steps(
+                graphdef, optimizer, params, rest, opt_state, train, train_key, step,
+                num_steps=n, shape=(cfg.batch_size, cfg.block_size), mesh=mesh, loss_fn=loss_fn,
+                batch_fn=batch_fn, trainable=trainable)  # fmt: skip
+            train_loss = float(losses.mean())  # waits for the steps to finish
+            if not math.isfinite(train_loss):  # keep the last weights that still had a loss
+                history.stopped = _diverged(losses, step, cfg, params)
+                break
+            tokens_per_s = n * cfg.batch_size * cfg.block_size / (time.perf_counter() - tick)
+            # One assignment, so that Ctrl-C cannot separate the weights from their step.
+            params, rest, opt_state, step = (*new_state, step + n)
+            nnx.update(model, params, rest)
+            history.opt_state, history.step = opt_state, step
+            val_loss = None
+            if step % cfg.eval_interval == 0 or step == cfg.max_steps:
+                val_loss = evaluate(model, val, cfg, jax.random.fold_in(eval_key, step),
+                                    loss_fn=loss_fn, batch_fn=batch_fn)  # fmt: skip
+            record = {"step": step, "train_loss": train_loss, "val_loss": val_loss,
+                      "tokens_per_s": tokens_per_s,
+                      "elapsed": time.perf_counter() - start}  # fmt: skip
+            history.records.append(record)
+            if callback is not None and callback(record) is False:
+                break
+    except KeyboardInterrupt:  # Ctrl-C: hand back the run so far instead of losing it
         nnx.update(model, params, rest)
-        val_loss = None
-        if step % cfg.eval_interval == 0 or step == cfg.max_steps:
-            val_loss = evaluate(model, val, cfg, jax.random.fold_in(eval_key, step),
-                                loss_fn=loss_fn, batch_fn=batch_fn)  # fmt: skip
-        record = {"step": step, "train_loss": train_loss, "val_loss": val_loss,
-                  "tokens_per_s": tokens_per_s, "elapsed": time.perf_counter() - start}  # fmt: skip
-        history.records.append(record)
         history.opt_state, history.step = opt_state, step
-        if callback is not None and callback(record) is False:
-            break
+        history.stopped = (
+            f"Interrupted at step {step}: the model has the weights of step {step}; continue "
+            "with fit(..., opt_state=history.opt_state, start_step=history.step), or save "
+            "them with save_checkpoint."
+        )
     model.eval()
+    if history.stopped is not None:
+        warnings.warn(history.stopped, TrainingStopped, stacklevel=2)
     return history
+
+
+def _diverged(losses: jax.Array, step: int, cfg: TrainConfig, params: Any) -> str:
+    """The sentence for a loss that became NaN or infinite in the steps after `step`."""
+    losses = np.asarray(losses)
+    bad = step + int(np.flatnonzero(~np.isfinite(losses))[0])
+    said = f"Training stopped: the loss became {losses[bad - step]} at step {bad}"
+    if not all(bool(jnp.isfinite(p).all()) for p in jax.tree.leaves(params)):
+        return (
+            f"{said}, because the model's weights (step {step}) already hold NaN or infinite "
+            "numbers: start again from a fresh model or a checkpoint."
+        )
+    return (
+        f"{said} (learning rate {float(lr_schedule(cfg)(bad)):.3g}), so the model keeps its "
+        f"weights of step {step}. Try a lower learning rate (TrainConfig.lr = {cfg.lr:g} now) "
+        "and check that the data are the token ids you meant."
+    )
 
 
 def data_parallel_mesh(devices: list | None = None) -> Mesh:
@@ -270,7 +323,17 @@ def _check_data(data, name, cfg, model, batch_fn=None):
         if not jax.tree.leaves(data):
             raise ValueError(f"{name} holds no arrays for batch_fn to draw from")
         return data
-    arr = jnp.asarray(data)
+    if isinstance(data, str):
+        raise TypeError(
+            f"{name} is text ({len(data):,} characters), but training needs token ids: "
+            f"encode it first, e.g. np.array(tokenizer.encode(text))"
+        )
+    try:
+        arr = jnp.asarray(data)
+    except (TypeError, ValueError) as e:
+        raise TypeError(
+            f"{name} must be a 1-D array of int token ids, got {type(data).__name__} ({e})"
+        ) from None
     if arr.ndim != 1 or not jnp.issubdtype(arr.dtype, jnp.integer):
         raise ValueError(f"{name} must be a 1-D array of int token ids, got {arr.dtype}{arr.shape}")
     if len(arr) < cfg.block_size + 1:

@@ -96,12 +96,13 @@ def test_a_truncated_file_says_truncated(trained, tmp_path):
             load_checkpoint(path)
 
 
-def rewrite(src, dst, *, metadata=None, drop=None, tensors=None):
+def rewrite(src, dst, *, metadata=None, drop=None, tensors=None, drop_metadata=None):
     """Copy a checkpoint, changing its metadata or tensors, to fake a mismatched file."""
     from safetensors import safe_open
 
     with safe_open(src, framework="np") as f:
         meta = dict(f.metadata()) | (metadata or {})
+    meta.pop(drop_metadata, None)
     arrays = {k: v for k, v in load_file(src).items() if k != drop} | (tensors or {})
     save_file(arrays, dst, metadata=meta)
     return dst
@@ -131,3 +132,56 @@ def test_a_safetensors_file_that_is_not_a_checkpoint_is_refused(tmp_path):
     save_file({"x": np.zeros(2, np.float32)}, path)
     with pytest.raises(ValueError, match="not an llmlab checkpoint"):
         load_checkpoint(path)
+
+
+def test_a_flipped_byte_in_the_weights_is_named_as_corruption(trained, tmp_path):
+    data = bytearray(trained[2].read_bytes())
+    data[-5] ^= 0x01  # one bit of the last tensor's data
+    path = tmp_path / "flipped.safetensors"
+    path.write_bytes(bytes(data))
+    with pytest.raises(ValueError, match="is corrupted: its tensors do not match the checksum"):
+        load_checkpoint(path)
+
+
+def test_a_tokenizer_whose_vocabulary_differs_from_the_model_is_refused_on_save_and_load(
+    trained, tmp_path
+):
+    with pytest.raises(ValueError, match="vocabulary has 8 tokens but the tokenizer has 3"):
+        save_checkpoint(tmp_path / "v.safetensors", trained[0], tokenizer=CharTokenizer("abc"))
+    three = json.dumps(CharTokenizer("abc").to_dict())
+    path = rewrite(trained[2], tmp_path / "t.safetensors", metadata={"tokenizer": three})
+    with pytest.raises(ValueError, match="vocabulary has 8 tokens but the tokenizer has 3"):
+        load_checkpoint(path)
+
+
+@pytest.mark.parametrize("field", ["config", "tokenizer", "step", "checksum", "format"])
+def test_each_missing_metadata_field_is_named(trained, tmp_path, field):
+    path = rewrite(trained[2], tmp_path / "m.safetensors", drop_metadata=field)
+    expected = "not an llmlab checkpoint" if field == "format" else f"has no '{field}'"
+    with pytest.raises(ValueError, match=expected):
+        load_checkpoint(path)
+
+
+@pytest.mark.parametrize(
+    "field, value",
+    [("config", "{"), ("config", '{"vocab_size": 8}'), ("tokenizer", '{"type": "morse"}'),
+     ("step", "ten"), ("train_config", '{"lr": "fast"}')],
+)  # fmt: skip
+def test_each_malformed_metadata_field_is_named(trained, tmp_path, field, value):
+    path = rewrite(trained[2], tmp_path / "m.safetensors", metadata={field: value})
+    with pytest.raises(ValueError, match=f"'{field}' metadata is malformed"):
+        load_checkpoint(path)
+
+
+def test_a_folder_is_not_called_a_truncated_file(tmp_path):
+    with pytest.raises(IsADirectoryError, match="is a folder, not a checkpoint"):
+        load_checkpoint(tmp_path)
+
+
+def test_a_file_that_cannot_be_read_says_permission_denied(trained, monkeypatch):
+    def refuse(self):
+        raise PermissionError(13, "Permission denied", str(self))
+
+    monkeypatch.setattr(type(trained[2]), "read_bytes", refuse)  # root can read any file
+    with pytest.raises(PermissionError, match=r"cannot read .* permission denied"):
+        load_checkpoint(trained[2])

@@ -169,3 +169,44 @@ def test_numpy_and_jax_prompts_work_like_lists(model):
     expected = generate(model, PROMPT, 3, key=key)
     assert generate(model, np.array(PROMPT), 3, key=key) == expected
     assert generate(model, jnp.array(PROMPT), 3, key=key) == expected
+
+
+def broken(model, value):
+    """A copy of `model` whose output logits are all `value` (NaN, +inf or -inf)."""
+    copy = nnx.clone(model)
+    copy.ln_f.bias[...] = copy.ln_f.bias[...] * 0 + value
+    copy.ln_f.scale[...] = copy.ln_f.scale[...] * 0
+    copy.wte.embedding[...] = copy.wte.embedding[...] * 0 + 1.0
+    return copy
+
+
+@pytest.mark.parametrize("value", [float("nan"), float("inf"), -float("inf")])
+@pytest.mark.parametrize("use_cache", [True, False])
+def test_a_broken_model_is_refused_with_a_sentence_instead_of_writing_token_0(
+    model, value, use_cache
+):
+    bad = broken(model, value)
+    with pytest.raises(ValueError, match="no token can be drawn"):
+        generate(bad, PROMPT, 20, key=jax.random.key(0), use_cache=use_cache)
+    with pytest.raises(ValueError, match="no token can be drawn"):
+        generate_simple(bad, PROMPT, 2, key=jax.random.key(0))
+
+
+def test_a_healthy_model_past_its_window_raises_nothing(model):
+    new = generate(model, PROMPT, 3 * CFG.block_size, key=jax.random.key(0))
+    assert len(new) == 3 * CFG.block_size, "steps computed past the cache's end are not checked"
+
+
+def test_a_key_that_is_not_a_jax_key_is_a_type_error_before_any_compilation(model):
+    for run in (generate, generate_simple):
+        with pytest.raises(TypeError, match=r"key must be a JAX random key .* got '42'"):
+            run(model, PROMPT, 3, key="42")
+
+
+def test_a_stop_token_given_as_text_says_to_encode_it(model):
+    with pytest.raises(TypeError, match=r"stop_token must be one token id .*tokenizer.encode"):
+        generate(model, PROMPT, 3, key=jax.random.key(0), stop_token="\n")
+    with pytest.raises(ValueError, match=r"stop_token must be a token id in \[0, 13\), got 13"):
+        generate(model, PROMPT, 3, key=jax.random.key(0), stop_token=13)
+    with pytest.raises(TypeError, match="temperature must be a number"):
+        generate(model, PROMPT, 3, key=jax.random.key(0), temperature="hot")

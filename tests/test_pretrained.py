@@ -40,3 +40,15 @@ def test_tang_writes_lines_of_five_or_seven_characters():
 def test_unknown_name_is_refused_with_the_choices():
     with pytest.raises(ValueError, match=r"'gpt5'.*shakespeare.*tang"):
         pretrained.load("gpt5")
+
+
+@pytest.mark.parametrize("name", pretrained.NAMES)
+def test_shipped_files_carry_the_checksum_of_their_tensors(name):
+    from safetensors import safe_open
+    from safetensors.numpy import load_file
+
+    from llmlab.checkpoint import checksum
+
+    with safe_open(pretrained.path(name), framework="np") as f:
+        saved = f.metadata().get("checksum")
+    assert saved == checksum(load_file(pretrained.path(name))), "load_checkpoint verifies it"

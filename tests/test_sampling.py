@@ -12,6 +12,7 @@ from tolerances import float32_atol
 
 from llmlab.sampling import (
     apply_temperature,
+    broken_rows,
     entropy,
     probabilities,
     sample,
@@ -302,3 +303,33 @@ def test_apply_temperature_refuses_zero_and_points_to_greedy():
         softmax(jnp.zeros(3), -1.0)
     with pytest.raises(ValueError, match="scalar"):
         entropy(0.5)
+
+
+NAN, INF = float("nan"), float("inf")
+
+
+def test_broken_rows_are_those_with_nan_or_plus_inf_or_only_minus_inf():
+    rows = jnp.array([[0.0, NAN], [-INF, -INF], [0.0, INF], [0.0, -INF], [3.0, 1.0]])
+    assert broken_rows(rows).tolist() == [True, True, True, False, False]
+
+
+@pytest.mark.parametrize("logits", [[0.0, NAN, 1.0], [-INF, -INF, -INF], [0.0, INF, 1.0]])
+def test_sampling_logits_no_token_can_be_drawn_from_is_refused_with_a_sentence(logits):
+    with pytest.raises(ValueError, match=r"no token can be drawn.*broken model"):
+        sample(jax.random.key(0), jnp.array(logits))
+    with pytest.raises(ValueError, match=r"row \(1,\)"):
+        sample(jax.random.key(0), jnp.array([[0.0, 1.0, 2.0], logits]))
+
+
+def test_minus_inf_for_some_tokens_is_fine_they_are_never_drawn():
+    logits = jnp.array([-INF, 0.0, -INF])
+    ids = [int(sample(k, logits)) for k in jax.random.split(jax.random.key(0), 5)]
+    assert ids == [1] * 5, "only the one finite token can be drawn"
+
+
+@pytest.mark.parametrize("name", ["temperature", "top_p"])
+def test_a_word_instead_of_a_number_is_a_type_error_naming_the_setting(name):
+    with pytest.raises(TypeError, match=f"{name} must be a number, got 'hot'"):
+        probabilities(jnp.zeros(3), **{name: "hot"})
+    with pytest.raises(TypeError, match="temperature must be a number"):
+        softmax(jnp.zeros(3), "hot")

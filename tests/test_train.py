@@ -16,7 +16,14 @@ from flax import nnx
 
 from llmlab.data import get_batch
 from llmlab.model import GPT, GPTConfig
-from llmlab.train import TrainConfig, evaluate, fit, lr_schedule, make_optimizer
+from llmlab.train import (
+    TrainConfig,
+    TrainingStopped,
+    evaluate,
+    fit,
+    lr_schedule,
+    make_optimizer,
+)
 
 V = 8
 CORPUS = np.array([0, 1, 2, 3, 4, 5, 6, 7] * 40, dtype=np.int32)  # a loop: 0 1 2 ... 7 0 1 ...
@@ -160,3 +167,101 @@ def test_data_parallel_over_4_devices_gives_the_losses_of_1_device():
     assert result["devices"] == 4, "the flag must give 4 simulated devices"
     np.testing.assert_allclose(result["four"], result["one"], atol=1e-5)
     np.testing.assert_allclose(*result["val"], atol=1e-5)
+
+
+def dropout_model(seed: int = 0, dropout: float = 0.2) -> GPT:
+    config = GPTConfig(vocab_size=V, block_size=8, n_layer=1, n_head=2, n_embd=16, dropout=dropout)
+    return GPT(config, rngs=nnx.Rngs(seed))
+
+
+def test_a_model_with_dropout_trains_and_draws_new_masks_every_step():
+    model = dropout_model()
+    with_dropout = fit(model, CORPUS, CORPUS, SMALL)["train_loss"]
+    again = fit(dropout_model(), CORPUS, CORPUS, SMALL)["train_loss"]
+    without = fit(dropout_model(dropout=0.0), CORPUS, CORPUS, SMALL)["train_loss"]
+    assert all(math.isfinite(x) for x in with_dropout), f"losses must be numbers: {with_dropout}"
+    assert with_dropout == again, "same seed, same dropout masks, same losses"
+    assert with_dropout != without, "dropout 0.2 must change the losses of dropout 0"
+    count = int(model.drop.rngs.count[...])
+    assert count == SMALL.max_steps, f"one dropout key per step for the embedding, got {count}"
+
+
+def test_a_diverging_run_stops_at_the_first_nan_loss_and_says_what_to_try():
+    model = tiny_model()
+    before = [np.asarray(x).copy() for x in jax.tree.leaves(nnx.state(model, nnx.Param))]
+    with pytest.warns(TrainingStopped, match="lower learning rate"):
+        history = fit(model, CORPUS, CORPUS, dataclasses.replace(SMALL, lr=1e9))
+    assert history.stopped is not None and "loss became nan" in history.stopped
+    assert history.step == 0 and len(history) == 0, "no record of a step with a NaN loss"
+    after = [np.asarray(x) for x in jax.tree.leaves(nnx.state(model, nnx.Param))]
+    for a, b in zip(before, after, strict=True):
+        np.testing.assert_array_equal(a, b, "the model must keep its last weights with a loss")
+
+
+def test_a_model_whose_weights_are_nan_is_named_as_the_cause():
+    model = tiny_model()
+    model.wte.embedding[...] = model.wte.embedding[...] * np.nan
+    with pytest.warns(TrainingStopped, match="weights .* already hold NaN"):
+        history = fit(model, CORPUS, CORPUS, SMALL)
+    assert history.step == 0 and "fresh model" in history.stopped
+
+
+def test_a_run_that_reaches_the_end_has_no_stop_sentence():
+    assert fit(tiny_model(), CORPUS, CORPUS, SMALL).stopped is None
+
+
+def test_nan_or_infinite_optimiser_numbers_are_refused_by_the_config():
+    for field_name in ("grad_clip", "lr", "weight_decay", "beta2"):
+        with pytest.raises(ValueError, match=field_name):
+            TrainConfig(**{field_name: float("nan")})
+    with pytest.raises(ValueError, match="lr"):
+        TrainConfig(lr=float("inf"))
+
+
+def test_ctrl_c_in_the_callback_returns_the_run_so_far_and_it_can_be_resumed():
+    full = fit(tiny_model(), CORPUS, CORPUS, SMALL)
+
+    def interrupt_at_10(record):
+        if record["step"] == 10:
+            raise KeyboardInterrupt
+
+    model = tiny_model()
+    with pytest.warns(TrainingStopped, match="Interrupted at step 10"):
+        first = fit(model, CORPUS, CORPUS, SMALL, callback=interrupt_at_10)
+    assert first.step == 10 and first.opt_state is not None and len(first) == 2
+    rest = fit(model, CORPUS, CORPUS, SMALL, opt_state=first.opt_state, start_step=first.step)
+    np.testing.assert_allclose(first["train_loss"] + rest["train_loss"], full["train_loss"],
+                               rtol=1e-6)  # fmt: skip
+
+
+def test_ctrl_c_during_the_steps_keeps_the_weights_and_state_of_the_last_finished_steps(
+    monkeypatch,
+):
+    import llmlab.train
+
+    reference = tiny_model()
+    stopped = fit(reference, CORPUS, CORPUS, SMALL, callback=lambda r: r["step"] < 10)
+    calls, real = [], llmlab.train.train_steps
+
+    def interrupted_third_call(*args, **kwargs):
+        calls.append(1)
+        if len(calls) == 3:
+            raise KeyboardInterrupt
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(llmlab.train, "train_steps", interrupted_third_call)
+    model = tiny_model()
+    with pytest.warns(TrainingStopped, match="Interrupted at step 10"):
+        history = fit(model, CORPUS, CORPUS, SMALL)
+    assert history.step == 10, "two calls of 5 steps finished before Ctrl-C"
+    for a, b in zip(jax.tree.leaves(history.opt_state), jax.tree.leaves(stopped.opt_state),
+                    strict=True):  # fmt: skip
+        np.testing.assert_array_equal(np.asarray(a), np.asarray(b))
+    for a, b in zip(jax.tree.leaves(nnx.state(model, nnx.Param)),
+                    jax.tree.leaves(nnx.state(reference, nnx.Param)), strict=True):  # fmt: skip
+        np.testing.assert_array_equal(np.asarray(a), np.asarray(b), "weights of step 10")
+
+
+def test_raw_text_instead_of_token_ids_is_refused_with_the_fix():
+    with pytest.raises(TypeError, match=r"train_data is text .*encode it first"):
+        fit(tiny_model(), "First Citizen:\nBefore we proceed", CORPUS, SMALL)

@@ -287,3 +287,9 @@ def test_temperature_explorer_on_custom_logits_and_an_other_bar():
 def test_temperature_explorer_rejects_mismatched_labels():
     with pytest.raises(ValueError, match="one label per logit"):
         temperature_explorer(np.zeros(3), ["a", "b"])
+
+
+def test_temperature_explorer_seed_out_of_range_is_a_message_not_a_bug_report():
+    w = temperature_explorer()
+    w.seed.value = 2**40
+    assert "seed must be a whole number" in w.message_text and w.errors == []

@@ -274,3 +274,17 @@ def test_model_widgets_state_serialises_to_json_for_the_browser(model, tok):
         for widget in descendants(top):
             state, _, _ = _remove_buffers(widget.get_state())
             json.dumps(state)  # what the kernel sends to the browser must be JSON
+
+
+def test_embedding_map_of_nan_embeddings_names_the_broken_rows():
+    table = np.ones((5, 3))
+    table[2, 1] = np.nan
+    with pytest.raises(ValueError, match=r"1 of 5 embedding rows hold NaN .*row 2"):
+        embedding_map(embeddings=table)
+
+
+def test_a_seed_out_of_range_is_a_message_not_a_bug_report(model, tok):
+    w = generation_playground(model, tok, "to be", length=3)
+    w.seed.value = 2**40
+    w.button.click()
+    assert "seed must be a whole number" in w.message_text and w.errors == []

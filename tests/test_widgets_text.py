@@ -194,3 +194,15 @@ def test_loss_explorer_target_menu_moves_the_one_hot():
     assert w.probs[0] == pytest.approx(0.4) and w.probs.sum() == pytest.approx(1.0)
     w.p.value = 1.0
     assert w.loss == 0.0 and "= 0.000" in w.figure.axes[0].get_title()
+
+
+def test_token_viewer_draws_at_most_max_shown_characters_and_says_so(bpe):
+    from llmlab.widgets.tokens import MAX_SHOWN
+
+    text = CORPUS * (3 * MAX_SHOWN // len(CORPUS))
+    w = token_viewer(text, bpe=bpe)
+    short = token_viewer(text[:MAX_SHOWN], bpe=bpe)
+    assert len(w.view.value) < 1.2 * len(short.view.value), "only MAX_SHOWN characters drawn"
+    assert f"first {MAX_SHOWN:,} of {len(text):,} characters" in w.message_text
+    assert w.counts["characters"] == len(text) and w.counts["bytes"] == len(text.encode())
+    assert w.counts["BPE tokens"] == len(bpe.encode(text)), "counts are for the whole text"

@@ -118,3 +118,71 @@ def test_a_run_added_in_front_gets_its_own_colour_and_the_first_run_keeps_its_ow
     assert colour["lr 1e-4/train_loss"] != colour["lr 1e-3/train_loss"], (
         "two runs on one plot must not share a colour"
     )
+
+
+@pytest.mark.slow
+def test_a_diverging_run_says_why_it_stopped_instead_of_finished(setup):
+    import dataclasses
+
+    from llmlab.train import TrainingStopped
+
+    _, ids, config, cfg = setup
+    dash = training_dashboard(GPT(config, rngs=nnx.Rngs(0)), ids[:1400], ids[1400:],
+                              dataclasses.replace(cfg, lr=1e9))  # fmt: skip
+    with pytest.warns(TrainingStopped):
+        dash.run()
+    assert "loss became nan" in dash.message_text and "lower learning rate" in dash.message_text
+    assert "Finished" not in dash.message_text and dash.errors == []
+
+
+@pytest.mark.slow
+def test_a_failed_sample_pauses_the_run_and_train_continues_with_the_same_adam_state(setup):
+    tok, ids, config, cfg = setup
+    reference = training_dashboard(GPT(config, rngs=nnx.Rngs(0)), ids[:1400], ids[1400:], cfg)
+    reference.run()
+    dash = training_dashboard(GPT(config, rngs=nnx.Rngs(0)), ids[:1400], ids[1400:], cfg,
+                              tokenizer=tok, prompt="to ", sample_tokens=3)  # fmt: skip
+    real, calls = dash._sample, []
+
+    def fails_once(step):
+        calls.append(step)
+        if len(calls) == 1:
+            raise RuntimeError("the sampler broke")
+        return real(step)
+
+    dash._sample = fails_once
+    with pytest.raises(RuntimeError, match="the sampler broke"):
+        dash.run()
+    assert dash.step == 20 and "please report it" in dash.error.value, "shown, then paused"
+    dash.run()
+    losses = [r["train_loss"] for r in dash.runs["run 1"]]
+    assert losses == [r["train_loss"] for r in reference.runs["run 1"]], (
+        "continuing after the failed sample must keep the optimiser state: same losses"
+    )
+
+
+@pytest.mark.slow
+def test_a_sample_prompt_the_tokenizer_cannot_encode_is_said_and_training_goes_on(setup):
+    tok, ids, config, cfg = setup
+    model = GPT(config, rngs=nnx.Rngs(0))
+    with pytest.raises(ValueError, match="sample prompt 'Ω' cannot be encoded"):
+        training_dashboard(model, ids[:1400], ids[1400:], cfg, tokenizer=tok, prompt="Ω")
+    dash = training_dashboard(model, ids[:1400], ids[1400:], cfg, tokenizer=tok, prompt="to ")
+    dash.prompt = "Ω"  # changed after the dashboard was made
+    dash.run(20)
+    assert dash.step == 20 and dash.errors == [] and dash.samples == []
+    assert "no sample at step 20" in dash.sample.value and "Ω" in dash.sample.value
+
+
+@pytest.mark.slow
+def test_a_run_that_fails_inside_fit_says_its_optimiser_state_is_lost(setup):
+    _, ids, config, cfg = setup
+    dash = training_dashboard(GPT(config, rngs=nnx.Rngs(0)), ids[:1400], ids[1400:], cfg)
+
+    def broken_record(record):
+        raise RuntimeError("the plot broke")
+
+    dash.record = broken_record
+    with pytest.raises(RuntimeError, match="the plot broke"):
+        dash.run(20)
+    assert "fresh Adam state" in dash.message_text, "the learner is told before pressing Train"

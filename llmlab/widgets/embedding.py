@@ -95,6 +95,13 @@ def embedding_map(
     embeddings = np.asarray(embeddings, dtype=np.float64)
     if embeddings.ndim != 2 or embeddings.shape[0] < 2:
         raise ValueError(f"embeddings must have shape (V, C) with V >= 2, got {embeddings.shape}")
+    broken = np.flatnonzero(~np.isfinite(embeddings).all(axis=1))
+    if broken.size:
+        raise ValueError(
+            f"{broken.size} of {len(embeddings)} embedding rows hold NaN or infinite numbers "
+            f"(first: row {broken[0]}), so there is no map to draw: the model's weights are "
+            "broken (did its training loss become NaN?)"
+        )
     labels = [str(i) for i in range(len(embeddings))] if labels is None else list(labels)
     if len(labels) != len(embeddings):
         raise ValueError(f"need one label per embedding row ({len(embeddings)}), got {len(labels)}")

@@ -14,7 +14,7 @@ import ipywidgets as widgets
 import jax
 
 from llmlab.generate import generate
-from llmlab.widgets.panel import Panel
+from llmlab.widgets.panel import Panel, check_seed
 from llmlab.widgets.prompt import block_size_of, encode_prompt
 
 
@@ -69,6 +69,7 @@ class GenerationPlayground(Panel):
         same text.
         """
         prompt = self.prompt.value
+        check_seed(self.seed.value)
         ids, note = encode_prompt(self.tokenizer, prompt, block_size_of(self.model))
         self.new_ids, self.text, self.updates = [], "", 0
         self._show(prompt)

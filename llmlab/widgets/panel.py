@@ -42,6 +42,14 @@ class BadInput(ValueError):
     """Input the learner can fix (empty text, an unknown character...): shown as one line."""
 
 
+def check_seed(value: Any) -> int:
+    """A seed box's value as an int that `jax.random.key` and int32 accept, else BadInput."""
+    low, high = -(2**31), 2**31 - 1
+    if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
+        raise BadInput(f"seed must be a whole number from {low:,} to {high:,}, got {value!r}")
+    return value
+
+
 def figure_png(fig: Figure, dpi: int = 80) -> bytes:
     """The figure as PNG bytes (what the widget shows and the static fallback stores).
 

@@ -17,7 +17,7 @@ import jax.numpy as jnp
 import numpy as np
 
 from llmlab.sampling import entropy, probabilities, sample
-from llmlab.widgets.panel import Panel
+from llmlab.widgets.panel import Panel, check_seed
 from llmlab.widgets.prompt import block_size_of, encode_prompt, next_token_logits
 from llmlab.widgets.render.bars import bars_figure, update_bars
 
@@ -128,7 +128,7 @@ class TemperatureExplorer(Panel):
             jnp.float32(self.temperature.value),
             jnp.int32(self.top_k.value),
             jnp.float32(self.top_p.value),
-            jnp.int32(self.seed.value),
+            jnp.int32(check_seed(self.seed.value)),
             jnp.int32(self.num_samples.value),
         )
         self.probs, self.entropy, self.counts = np.asarray(probs), float(ent), np.asarray(counts)

@@ -13,6 +13,9 @@ from llmlab.widgets.panel import BadInput, Panel
 from llmlab.widgets.render.tokens import labelled_rows_html, token_boxes_html
 
 DEFAULT_TEXT = "The boy went to the park. 床前明月光，疑是地上霜。"
+# Characters drawn as boxes: each costs about 700 bytes of HTML in three rows, so a whole
+# corpus pasted in would send the browser hundreds of megabytes. Counts cover all the text.
+MAX_SHOWN = 1000
 
 
 def default_bpe(vocab_size: int = 512) -> BPETokenizer:
@@ -73,8 +76,13 @@ class TokenViewer(Panel):
             self.view.value = ""
             self.counts = {}
             raise BadInput("Type some text to see its tokens.")
-        rows = token_rows(text, self.bpe)
+        rows = token_rows(text[:MAX_SHOWN], self.bpe)
         self.counts = {name: len(ids) for name, (_, ids, _) in rows.items()}
+        if len(text) > MAX_SHOWN:
+            self.counts = {"characters": len(text), "bytes": len(text.encode("utf-8")),
+                           "BPE tokens": len(self.bpe.encode(text))}  # fmt: skip
+            self.say(f"Showing the first {MAX_SHOWN:,} of {len(text):,} characters as boxes; "
+                     "the counts below are for the whole text.", kind="info")  # fmt: skip
         n_bytes, n_bpe = self.counts["bytes"], self.counts["BPE tokens"]
         summary = (
             f'<div style="margin-top:4px">{self.counts["characters"]} characters · {n_bytes} bytes'

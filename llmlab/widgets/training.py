@@ -167,7 +167,11 @@ class TrainingDashboard(Panel):
             self.elapsed, self.step = record["elapsed"], record["step"]
             self.record(record)
             if self.sample_every and record["step"] % self.sample_every == 0:
-                self._sample(record["step"])
+                try:
+                    self.guard(self._sample)(record["step"])
+                except Exception as exc:  # shown by the guard; pause, keeping fit's state
+                    self.failure = exc
+                    return self._park()
             if self.step >= self.cfg.max_steps:
                 return True  # fit ends by itself
             if self._stop.is_set() or self.step >= self._target:
@@ -181,10 +185,14 @@ class TrainingDashboard(Panel):
             )  # fmt: skip
             self.opt_state, self.step = history.opt_state, history.step
             self._draw(force=True)
-            if not self._closing:
+            if history.stopped is not None:  # diverged (NaN loss) or interrupted: say why
+                self.say(history.stopped)
+            elif not self._closing:
                 self.say(f"Finished: step {self.step} of {self.cfg.max_steps}.", kind="info")
         except Exception as exc:  # the guard has already shown the traceback in the widget
             self.failure = exc
+            self.say(f"Training failed at step {self.step}, and its optimiser state with it: "
+                     "Train would go on from these weights with a fresh Adam state.")  # fmt: skip
         finally:
             self._parked.set()
 
@@ -238,7 +246,11 @@ class TrainingDashboard(Panel):
 
         if self.tokenizer is None:
             return
-        ids = self.tokenizer.encode(self.prompt)
+        try:
+            ids = self.tokenizer.encode(self.prompt)
+        except (ValueError, KeyError) as exc:  # a prompt set later: say so where samples go
+            self.sample.value = f"<b>no sample at step {step}</b>: {html.escape(str(exc))}"
+            return
         # use_cache=False: one small compiled step instead of two (prefill and decode), which
         # matters more than speed for a short sample.
         new = generate(self.model, ids, self.sample_tokens, key=jax.random.key(step),
@@ -285,6 +297,11 @@ def training_dashboard(
             sample_every = cfg.eval_interval
     if prompt == "" and tokenizer is not None:
         raise ValueError("prompt must not be empty: samples continue from it")
+    if tokenizer is not None:
+        try:
+            tokenizer.encode(prompt)
+        except (ValueError, KeyError) as exc:
+            raise ValueError(f"the sample prompt {prompt!r} cannot be encoded: {exc}") from None
     return TrainingDashboard(model, train_data, val_data, cfg, tokenizer=tokenizer,
                              prompt=prompt, sample_every=sample_every,
                              sample_tokens=sample_tokens, name=name,
