@@ -51,6 +51,7 @@ class Options:
     lesson: str | None = None
     isolation: tuple[str, bool] = ("session", False)
     memory_mb: int = 8192
+    seed: int | None = None  # None: fresh inputs for every check; else the same on every run
 
 
 @dataclass
@@ -152,7 +153,7 @@ def grade_notebook(sub: Submission, options: Options) -> NotebookGrade:
 def run(kernel: Kernel, sub: Submission, task_ids, options: Options, deadline, results) -> str:
     """Run the code cells, checking a task where its check cell is and the rest at the end;
     fill `results` and return why the notebook stopped early, or None."""
-    session = Session(kernel, deadline, options.timeout)
+    session = Session(kernel, deadline, options.timeout, options.seed)
     seconds = min(options.check_timeout, options.timeout)
     cells = [c.source for c in sub.notebook.cells if c.cell_type == "code"]
     for number, source in enumerate(cells, 1):
@@ -229,8 +230,15 @@ def main(argv: list[str] | None = None) -> int:
         "--isolation", default="auto", choices=["auto", "user", "namespace", "session"],
         help="how kernels are kept apart (auto: the strongest this machine allows)",
     )  # fmt: skip
+    parser.add_argument(
+        "--seed", type=int, default=None,
+        help="draw every check's inputs from this seed, so a run can be repeated exactly "
+        "(default: fresh inputs every run)",
+    )  # fmt: skip
     parser.add_argument("--jobs", type=int, default=min(4, os.cpu_count() or 1))
     args = parser.parse_args(argv)
+    if args.seed is not None and args.seed < 0:
+        parser.error(f"--seed must be a non-negative int, got {args.seed}")
     if args.json and args.csv == "-":
         parser.error("--json and --csv - would both print to stdout: give --csv a file name")
     if args.lesson is not None and not lesson_tasks(args.lesson):
@@ -241,7 +249,7 @@ def main(argv: list[str] | None = None) -> int:
         mode = sandbox.isolation(args.isolation)
     except RuntimeError as error:
         parser.error(str(error))
-    options = Options(args.timeout, args.check_timeout, args.lesson, mode, args.memory)
+    options = Options(args.timeout, args.check_timeout, args.lesson, mode, args.memory, args.seed)
     grades = grade_all(args.paths, options, args.jobs)
     if args.csv:
         text = gradebook.to_csv(grades)

@@ -195,7 +195,7 @@ def batch(tmp_path_factory):
     gradebook = tmp_path_factory.mktemp("out") / "gradebook.csv"
     command = [sys.executable, "-m", "llmlab.grade", *sorted(map(str, folder.iterdir()))]
     command += ["--lesson", LESSON, "--json", "--csv", str(gradebook), "--jobs", "2"]
-    command += ["--timeout", "120", "--check-timeout", "20"]
+    command += ["--timeout", "120", "--check-timeout", "20", "--seed", "0"]
     try:
         out = subprocess.run(command, capture_output=True, text=True, cwd=ROOT, timeout=400)
         stdout, stderr, returncode = out.stdout, out.stderr, out.returncode
@@ -303,7 +303,7 @@ def test_in_namespaces_as_a_normal_user_gets_them_the_kernel_cannot_stop_or_fake
     killer.cells[-1].source = "import subprocess\n" + killer.cells[-1].source
     nbformat.write(killer, tmp_path / "killer.ipynb")
     command = [sys.executable, "-m", "llmlab.grade", str(tmp_path / "honest.ipynb")]
-    command += [str(tmp_path / "killer.ipynb"), "--json", "--isolation", "namespace"]
+    command += [str(tmp_path / "killer.ipynb"), "--json", "--isolation", "namespace", "--seed", "0"]
     out = subprocess.run(command, capture_output=True, text=True, cwd=ROOT, timeout=400)
     left = sleepers()
     for pid in left:

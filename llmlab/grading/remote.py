@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 import time
+import zlib
 
 from llmlab.grading import wire
 from llmlab.grading.core import TASKS, CheckTimeout, Mistake, run_check
@@ -22,8 +23,11 @@ GRACE = 5.0  # seconds the grader waits past a check's limit before it kills a k
 class Session:
     """The kernel of one notebook while its tasks are checked."""
 
-    def __init__(self, kernel: Kernel, notebook_deadline: float, notebook_seconds: float):
-        self.kernel = kernel
+    def __init__(
+        self, kernel: Kernel, notebook_deadline: float, notebook_seconds: float,
+        seed: int | None = None,
+    ):  # fmt: skip
+        self.kernel, self.seed = kernel, seed
         self.notebook_deadline, self.notebook_seconds = notebook_deadline, notebook_seconds
         self.gone: str | None = None  # why the kernel can no longer be used
         self.budget, self.spent, self.called = 0.0, 0.0, set()
@@ -34,9 +38,12 @@ class Session:
         # The time limit counts the learner's function only: the checker's own work in this
         # process (llmlab's answer, compiling it) must not eat it on a busy machine.
         self.budget, self.spent, self.called = seconds, 0.0, set()
+        # With a run's seed, each task draws from its own seed derived from it: the same inputs
+        # on every run, different ones for different tasks.
+        seed = None if self.seed is None else zlib.crc32(f"{self.seed}/{task_id}".encode())
         result = run_check(
             task_id, RemoteFunction(self, task.function, task.function), timeout=seconds,
-            limit_here=False,
+            limit_here=False, seed=seed,
         )  # fmt: skip
         entry = {"passed": result.passed, "message": result.message}
         used = sorted(self.called & set(task.references))
