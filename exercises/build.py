@@ -9,6 +9,11 @@ them (without the two marker lines); the learner's notebook gets, in their place
 `raise NotImplementedError("<name of the enclosing function>")`. The "Open in Colab" badge and
 the set-up cell come from lessons/build.py, so every notebook of the course starts the same way.
 Both notebooks are saved without outputs.
+
+A Chinese twin `exercises/src/zh/NN_name.md` holds the Chinese task text only; its code cells are
+empty placeholders filled from the English source (as for the lessons, see lessons/build.py), so
+the solutions and checks exist once. It builds `exercises/zh/NN_name.ipynb` and
+`exercises/zh/solutions/NN_name.ipynb`, graded by the same grader.
 """
 
 from __future__ import annotations
@@ -63,13 +68,27 @@ def solution_code(code: str) -> str:
     return "\n".join(line for line in code.split("\n") if line.strip() not in (BEGIN, END))
 
 
+def language_of(source: Path) -> str:
+    """ "en" for exercises/src/NN.md, the twin's language for exercises/src/<lang>/NN.md."""
+    folders = {folder: language for language, folder in _lesson_build().TWINS.items()}
+    return folders.get(source.parent.name, "en") if source.parent != SOURCES else "en"
+
+
 def build_notebook(source: Path, target: Path, solution: bool) -> nbformat.NotebookNode:
     """The notebook for `target` built from `source`: the solution's or the learner's."""
     lesson_build = _lesson_build()
-    text = lesson_build.refresh_header(source.read_text(encoding="utf-8"), target)
-    if solution:  # one folder deeper: exercises/solutions/
-        text = text.replace("](../notebooks/", "](../../notebooks/")
-    nb = lesson_build.to_notebook(text)
+    language = language_of(source)
+    text = lesson_build.refresh_header(source.read_text(encoding="utf-8"), target, language)
+    if solution:  # one folder deeper: .../solutions/
+        text = text.replace("](../", "](../../")
+    if language == "en":
+        nb = lesson_build.to_notebook(text)
+    else:
+        english = SOURCES / source.name
+        english_text = lesson_build.refresh_header(
+            english.read_text(encoding="utf-8"), EXERCISES / english.name
+        )
+        nb = lesson_build.fill_twin(text, english_text, f"{source.parent.name}/{source.name}")
     for index, cell in enumerate(nb.cells):
         cell.id = f"{source.stem}-{index:02d}"  # stable ids keep rebuilt notebooks identical
         cell.metadata = {}
@@ -77,13 +96,26 @@ def build_notebook(source: Path, target: Path, solution: bool) -> nbformat.Noteb
             cell.source = (solution_code if solution else learner_code)(cell.source)
             cell.outputs, cell.execution_count = [], None
     nb.metadata["llmlab"] = {"lesson": source.stem, "solution": solution}
+    if language != "en":
+        nb.metadata["llmlab"]["language"] = language
     return nb
 
 
+def sources() -> list[Path]:
+    """Every exercise source: the English ones, then each language's twins."""
+    found = sorted(SOURCES.glob("[0-9][0-9]_*.md"))
+    for folder in _lesson_build().TWINS.values():
+        found += sorted((SOURCES / folder).glob("[0-9][0-9]_*.md"))
+    return found
+
+
 def targets(source: Path) -> list[tuple[Path, bool]]:
+    """[(the learner's notebook, False), (the solution notebook, True)] built from `source`."""
+    language = language_of(source)
+    folder = EXERCISES if language == "en" else EXERCISES / source.parent.name
     return [
-        (EXERCISES / f"{source.stem}.ipynb", False),
-        (SOLUTIONS / f"{source.stem}.ipynb", True),
+        (folder / f"{source.stem}.ipynb", False),
+        (folder / "solutions" / f"{source.stem}.ipynb", True),
     ]
 
 
@@ -96,8 +128,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--check", action="store_true", help="compare instead of writing")
     args = parser.parse_args(argv)
     stale = []
-    SOLUTIONS.mkdir(exist_ok=True)
-    for source in sorted(SOURCES.glob("[0-9][0-9]_*.md")):
+    for source in sources():
         for target, solution in targets(source):
             text = notebook_text(build_notebook(source, target, solution))
             if args.check:
@@ -105,6 +136,7 @@ def main(argv: list[str] | None = None) -> int:
                 if on_disk != text:
                     stale.append(target.relative_to(ROOT).as_posix())
             else:
+                target.parent.mkdir(parents=True, exist_ok=True)
                 target.write_text(text, encoding="utf-8")
                 print(f"{source.relative_to(ROOT)} -> {target.relative_to(ROOT)}")
     if stale:

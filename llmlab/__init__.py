@@ -13,6 +13,7 @@ os.environ.setdefault("XLA_PYTHON_CLIENT_PREALLOCATE", "false")
 
 from llmlab.checkpoint import load_checkpoint, save_checkpoint
 from llmlab.generate import generate
+from llmlab.i18n import language, set_language
 from llmlab.model import GPT, GPTConfig, count_params, load_gpt2
 from llmlab.optimizer import TrainConfig
 from llmlab.tokenizer import BPETokenizer, CharTokenizer
@@ -29,7 +30,9 @@ __all__ = [
     "count_params",
     "fit",
     "generate",
+    "language",
     "load_checkpoint",
     "load_gpt2",
     "save_checkpoint",
+    "set_language",
 ]

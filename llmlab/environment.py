@@ -9,6 +9,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from importlib import metadata
 
+from llmlab.i18n import language, say
+
 # The oldest versions the course is tested with: what Colab preinstalls.
 MINIMUM_VERSIONS: dict[str, str] = {
     "jax": "0.7.2",
@@ -53,11 +55,10 @@ def version_problems(versions: dict[str, str | None] | None = None) -> list[str]
         need = MINIMUM_VERSIONS.get(name)
         if need is None:
             continue
-        fix = f"run  pip install -U '{name}>={need}'  and restart the kernel"
         if found is None:
-            problems.append(f"{name} is not installed: {fix}")
+            problems.append(say("environment.missing", name=name, need=need))
         elif _as_tuple(found) < _as_tuple(need):
-            problems.append(f"{name} {found} is older than {need}: {fix}")
+            problems.append(say("environment.too_old", name=name, found=found, need=need))
     return problems
 
 
@@ -87,11 +88,17 @@ def report() -> str:
     info = device_info()
     names = ["llmlab", *MINIMUM_VERSIONS]
     versions = " · ".join(f"{n} {installed_version(n) or 'missing'}" for n in names)
-    plural = "s" if info.count > 1 else ""
-    device = f"Device: {info.platform.upper()} ({info.count} device{plural}: {info.kind})"
+    plural = ("s" if info.count > 1 else "") if language() == "en" else ""
+    device = say(
+        "environment.device",
+        platform=info.platform.upper(),
+        count=info.count,
+        plural=plural,
+        kind=info.kind,
+    )
     lines = [device, versions]
     problems = version_problems()
-    lines += [f"⚠ {p}" for p in problems] if problems else ["Versions OK."]
+    lines += [f"⚠ {p}" for p in problems] if problems else [say("environment.versions_ok")]
     text = "\n".join(lines)
     print(text)
     return text

@@ -12,21 +12,21 @@ spec = importlib.util.spec_from_file_location("lesson_build", ROOT / "lessons" /
 build = importlib.util.module_from_spec(spec)
 spec.loader.exec_module(build)
 
-LESSONS = sorted((ROOT / "lessons").glob("[0-9][0-9]_*.md"))
-NOTEBOOKS = sorted(ROOT.glob("notebooks/*.ipynb")) + sorted(ROOT.glob("exercises/**/*.ipynb"))
+LESSONS = build.sources(["en", *build.TWINS])
+NOTEBOOKS = sorted(ROOT.glob("notebooks/**/*.ipynb")) + sorted(ROOT.glob("exercises/**/*.ipynb"))
 COLAB_LINK = re.compile(
     r"https://colab\.research\.google\.com/github/([^/]+/[^/]+)/blob/([^/]+)/([^\s)\"']+)"
 )
 
 
-@pytest.mark.parametrize("lesson", LESSONS, ids=lambda p: p.stem)
+@pytest.mark.parametrize("lesson", LESSONS, ids=lambda p: str(p.relative_to(ROOT / "lessons")))
 def test_notebook_matches_its_lesson(lesson):
-    assert build.problems(lesson, ROOT / "notebooks") == []
+    assert build.problems(lesson) == []
 
 
 def test_every_notebook_has_a_lesson_source():
-    stems = {p.stem for p in LESSONS}
-    orphans = [p.name for p in ROOT.glob("notebooks/*.ipynb") if p.stem not in stems]
+    targets = {build.target_of(p) for p in LESSONS}
+    orphans = [p.name for p in ROOT.glob("notebooks/**/*.ipynb") if p not in targets]
     assert orphans == [], f"notebooks without a lesson in lessons/: {orphans}"
 
 
