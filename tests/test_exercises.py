@@ -5,7 +5,8 @@ a fresh kernel of its own): every solution notebook scores 100%; every untouched
 notebook scores 0% with a friendly "not done yet" and no traceback; a notebook that crashes its
 kernel or runs out of time is scored with the reason while the others are still graded. The
 planted mistakes per task are graded in-process in test_grading_mistakes.py (fast); hostile
-notebooks are in test_grade_isolation.py.
+notebooks are in test_grade_isolation.py. The Chinese twins (exercises/zh/: the same code with
+Chinese task text) are built and graded alongside the English notebooks, in the same grader run.
 """
 
 from __future__ import annotations
@@ -41,8 +42,9 @@ build = _load_build()
 
 SOURCES = sorted((EXERCISES / "src").glob("[0-9][0-9]_*.md"))
 LESSONS = [source.stem for source in SOURCES]
-LEARNER = [EXERCISES / f"{lesson}.ipynb" for lesson in LESSONS]
-SOLUTION = [EXERCISES / "solutions" / f"{lesson}.ipynb" for lesson in LESSONS]
+EDITIONS = {"en": EXERCISES, "zh": EXERCISES / "zh"}  # each edition's exercises/ folder
+LEARNERS = {edition: [d / f"{n}.ipynb" for n in LESSONS] for edition, d in EDITIONS.items()}
+SOLUTIONS = {e: [d / "solutions" / f"{n}.ipynb" for n in LESSONS] for e, d in EDITIONS.items()}
 CHECK_RE = re.compile(r'^check\("(\w+)", (\w+)\)$')
 
 
@@ -52,7 +54,7 @@ def code_cells(path: Path) -> list[str]:
 
 
 def test_there_is_an_exercise_notebook_for_each_lesson_from_01_to_09():
-    assert [p.stem for p in LEARNER] == [
+    assert [p.stem for p in LEARNERS["en"]] == [
         "01_probability",
         "02_tokens",
         "03_sampling",
@@ -65,7 +67,9 @@ def test_there_is_an_exercise_notebook_for_each_lesson_from_01_to_09():
     ]
 
 
-@pytest.mark.parametrize("source", SOURCES, ids=LESSONS)
+@pytest.mark.parametrize(
+    "source", build.sources(), ids=lambda p: p.relative_to(EXERCISES / "src").as_posix()
+)
 def test_notebooks_on_disk_equal_a_fresh_build_of_their_source(source):
     for target, solution in build.targets(source):
         fresh = build.notebook_text(build.build_notebook(source, target, solution))
@@ -115,9 +119,11 @@ def test_each_task_is_a_stub_with_a_docstring_followed_by_its_check(lesson):
     assert cells[-1].strip() == f'score("{lesson}")', "the notebook ends with the score"
 
 
+@pytest.mark.parametrize("edition", EDITIONS)
 @pytest.mark.parametrize("lesson", LESSONS)
-def test_notebooks_carry_a_colab_badge_to_themselves_and_no_outputs(lesson):
-    for path in (EXERCISES / f"{lesson}.ipynb", EXERCISES / "solutions" / f"{lesson}.ipynb"):
+def test_notebooks_carry_a_colab_badge_to_themselves_and_no_outputs(lesson, edition):
+    folder = EDITIONS[edition]
+    for path in (folder / f"{lesson}.ipynb", folder / "solutions" / f"{lesson}.ipynb"):
         nb = nbformat.read(path, as_version=4)
         rel = path.relative_to(ROOT).as_posix()
         assert f"colab.research.google.com/github/llmlab-course/llmlab/blob/main/{rel}" in (
@@ -126,8 +132,9 @@ def test_notebooks_carry_a_colab_badge_to_themselves_and_no_outputs(lesson):
         assert all(not c.get("outputs") for c in nb.cells if c.cell_type == "code")
 
 
-def test_solutions_hold_no_stubs_and_exercises_hold_no_solutions():
-    for learner, solution in zip(LEARNER, SOLUTION):
+@pytest.mark.parametrize("edition", EDITIONS)
+def test_solutions_hold_no_stubs_and_exercises_hold_no_solutions(edition):
+    for learner, solution in zip(LEARNERS[edition], SOLUTIONS[edition]):
         assert "NotImplementedError(" not in "".join(code_cells(solution))
         assert "BEGIN SOLUTION" not in learner.read_text(encoding="utf-8")
 
@@ -146,14 +153,31 @@ def grade(paths: list[Path], *extra: str) -> dict:
 
 @pytest.fixture(scope="module")
 def graded() -> dict:
-    """One batch run over every exercise and solution notebook, shared by the tests below."""
+    """One batch run over every exercise and solution notebook of both editions, shared below."""
+    every = [path for edition in EDITIONS for path in LEARNERS[edition] + SOLUTIONS[edition]]
     # A fixed seed: the same inputs on every CI run, so a rare draw cannot make CI flaky.
-    return grade(LEARNER + SOLUTION, "--timeout", "300", "--jobs", "4", "--seed", "0")
+    return grade(every, "--timeout", "300", "--jobs", "4", "--seed", "0")
+
+
+def not_done_sentences() -> tuple[str, ...]:
+    """The "not done yet" sentence in every language the library speaks."""
+    from llmlab import i18n
+    from llmlab.grading.core import NotDone
+
+    before, sentences = i18n.language(), []
+    try:
+        for language in i18n.LANGUAGES:
+            i18n.set_language(language)
+            sentences.append(NotDone().message)
+    finally:
+        i18n.set_language(before)
+    return tuple(sentences)
 
 
 @pytest.mark.slow
-def test_every_solution_notebook_scores_100_percent(graded):
-    for path in SOLUTION:
+@pytest.mark.parametrize("edition", EDITIONS)
+def test_every_solution_notebook_scores_100_percent(graded, edition):
+    for path in SOLUTIONS[edition]:
         tasks = graded[str(path)]
         failed = {t: r["message"] for t, r in tasks.items() if not r["passed"]}
         assert not failed, f"{path.name}: solutions must pass every check: {failed}"
@@ -161,13 +185,14 @@ def test_every_solution_notebook_scores_100_percent(graded):
 
 
 @pytest.mark.slow
-def test_every_untouched_exercise_scores_0_percent_with_a_friendly_reason(graded):
-    for path in LEARNER:
+@pytest.mark.parametrize("edition", EDITIONS)
+def test_every_untouched_exercise_scores_0_percent_with_a_friendly_reason(graded, edition):
+    for path in LEARNERS[edition]:
         tasks = graded[str(path)]
         assert list(tasks) == lesson_tasks(path.stem)
         for task_id, result in tasks.items():
             assert not result["passed"], f"{path.name}: {task_id} passed without any code"
-            assert result["message"].startswith("not done yet"), result["message"]
+            assert result["message"] in not_done_sentences(), result["message"]
             assert "Traceback" not in result["message"]
 
 

@@ -14,6 +14,8 @@ spec.loader.exec_module(build)
 
 LESSONS = build.sources(["en", *build.TWINS])
 NOTEBOOKS = sorted(ROOT.glob("notebooks/**/*.ipynb")) + sorted(ROOT.glob("exercises/**/*.ipynb"))
+# a Markdown link that is neither a web address (scheme:) nor an anchor (#) nor absolute (/)
+RELATIVE_LINK = re.compile(r"\]\((?![a-zA-Z][a-zA-Z0-9+.-]*:|[#/])([^)#\s]+)")
 COLAB_LINK = re.compile(
     r"https://colab\.research\.google\.com/github/([^/]+/[^/]+)/blob/([^/]+)/([^\s)\"']+)"
 )
@@ -31,7 +33,8 @@ def test_every_notebook_has_a_lesson_source():
 
 
 def _texts():
-    yield ROOT / "README.md", (ROOT / "README.md").read_text()
+    for readme in ("README.md", "README.zh-CN.md"):
+        yield ROOT / readme, (ROOT / readme).read_text(encoding="utf-8")
     for nb in NOTEBOOKS:
         cells = json.loads(nb.read_text())["cells"]
         yield nb, "\n".join("".join(c["source"]) for c in cells)
@@ -62,7 +65,7 @@ def test_notebook_opens_with_its_own_badge_and_the_setup_cell(nb):
 
 def test_relative_links_in_notebooks_point_at_files_that_exist():
     for path, text in _texts():
-        for target in re.findall(r"\]\((\.\.?/[^)#\s]+)", text):
+        for target in RELATIVE_LINK.findall(text):
             assert (path.parent / target).resolve().exists(), f"{path.name}: broken link {target}"
 
 
