@@ -53,3 +53,14 @@ def say(key: str, **fields) -> str:
     except KeyError:
         raise KeyError(f"no message {key!r} in llmlab.messages: add it in both languages") from None
     return entry[language()].format(**fields)
+
+
+def bilingual(en: str, zh: str) -> str:
+    """`en` or `zh`, whichever the current language is: for labels a lesson's own code draws.
+
+    The library's sentences live in the catalogue; a lesson's plot title is written once, in
+    its code cell, in both languages, so the English and Chinese notebooks run the same cell.
+
+    Example: ax.set_title(bilingual("Loss over steps", "损失随步数的变化"))
+    """
+    return zh if language() == "zh" else en

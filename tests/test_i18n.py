@@ -66,3 +66,9 @@ def test_the_set_up_report_speaks_the_language_set(capsys):
     assert "没有安装 jax" in version_problems({"jax": None})[0]
     llmlab.set_language("en")
     assert report().startswith("Device:")
+
+
+def test_bilingual_gives_the_string_of_the_language_set():
+    assert i18n.bilingual("Loss", "损失") == "Loss"
+    llmlab.set_language("zh")
+    assert i18n.bilingual("Loss", "损失") == "损失"
