@@ -32,6 +32,7 @@ from llmlab.i18n import say
 
 FILE_NAME = "progress.json"
 FORMAT = 1  # the layout: {"format": 1, "passed": {lesson: {task: ISO time of the first pass}}}
+OFF = ("off", "0", "false", "no")  # values of LLMLAB_PROGRESS that switch recording off
 _WARNED: set[tuple[str, str]] = set()  # (kind, path): each problem is told once per session
 
 
@@ -60,12 +61,7 @@ def progress_file() -> Path:
 
 def recording() -> bool:
     """False where LLMLAB_PROGRESS is off, 0, false or no (as in the batch grader's kernels)."""
-    return os.environ.get("LLMLAB_PROGRESS", "on").strip().lower() not in (
-        "off",
-        "0",
-        "false",
-        "no",
-    )
+    return os.environ.get("LLMLAB_PROGRESS", "on").strip().lower() not in OFF
 
 
 def _warn_once(kind: str, where: Path, sentence: str) -> None:
