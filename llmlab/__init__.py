@@ -16,6 +16,7 @@ from llmlab.generate import generate
 from llmlab.i18n import language, set_language
 from llmlab.model import GPT, GPTConfig, count_params, load_gpt2
 from llmlab.optimizer import TrainConfig
+from llmlab.progress import progress
 from llmlab.tokenizer import BPETokenizer, CharTokenizer
 from llmlab.train import fit
 
@@ -33,6 +34,7 @@ __all__ = [
     "language",
     "load_checkpoint",
     "load_gpt2",
+    "progress",
     "save_checkpoint",
     "set_language",
 ]

@@ -50,3 +50,12 @@ def _report_hypothesis_scale():
     if SCALE != 1:
         print(f"\nhypothesis: every property test runs {SCALE:g}x its max_examples")
     yield
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _progress_never_in_the_real_home(tmp_path_factory):
+    """Passed checks are recorded in $LLMLAB_HOME (llmlab.progress): a test must never write
+    the real ~/.local/share/llmlab, so every test session gets a folder of its own."""
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("LLMLAB_HOME", str(tmp_path_factory.mktemp("llmlab-home")))
+        yield

@@ -116,7 +116,9 @@ def test_each_task_is_a_stub_with_a_docstring_followed_by_its_check(lesson):
             checked.append(task_id)
     assert checked == lesson_tasks(lesson), "the notebook checks every task of its lesson"
     assert 3 <= len(checked) <= 6
-    assert cells[-1].strip() == f'score("{lesson}")', "the notebook ends with the score"
+    assert cells[-2].strip() == f'score("{lesson}")', "the score comes after the last check"
+    assert cells[-1].strip() == "llmlab.progress()", "the notebook ends with the course progress"
+    assert "import llmlab\n" in cells[1], "the import cell imports llmlab for that last cell"
 
 
 @pytest.mark.parametrize("edition", EDITIONS)

@@ -44,6 +44,7 @@ from llmlab.grading.core import (
     run_check,
 )
 from llmlab.grading.report import MIME_CHECK, MIME_SCORE, show_result, show_score
+from llmlab.progress import record_result
 
 
 def check(task_id: str, fn: object = None, *, timeout: float | None = None) -> None:
@@ -55,6 +56,7 @@ def check(task_id: str, fn: object = None, *, timeout: float | None = None) -> N
     else:
         result = run_check(task_id, fn, timeout=timeout)
     show_result(result)
+    record_result(result)  # a pass goes into the learner's course-wide progress file
 
 
 def score(lesson: str | None = None) -> None:

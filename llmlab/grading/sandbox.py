@@ -123,6 +123,7 @@ class Kernel:
         env.update(
             HOME=home, TMPDIR=home, USER="learner", LOGNAME="learner", PYTHONPATH=python_path,
             MPLBACKEND="Agg", MPLCONFIGDIR=home, XDG_CACHE_HOME=home, PYTHONUNBUFFERED="1",
+            LLMLAB_PROGRESS="off",  # a graded run is not the learner's own progress
         )  # fmt: skip
         env.setdefault("XLA_PYTHON_CLIENT_PREALLOCATE", "false")
         kernel_fds = (kernel_reads, kernel_writes)
