@@ -137,6 +137,101 @@ MESSAGES = {
         "en": "table must have shape (V,)*n with V = {V}, got {shape}",
         "zh": "table 的形状必须是 (V,)*n，其中 V = {V}，收到的是 {shape}",
     },
+    # --- token viewer and merge stepper (tokens.py) --------------------------------------------
+    "widgets.tokens.characters": {"en": "characters", "zh": "字符"},
+    "widgets.tokens.bytes": {"en": "bytes", "zh": "字节"},
+    "widgets.tokens.bpe": {"en": "BPE tokens", "zh": "BPE 词元"},
+    "widgets.tokens.row": {"en": "{name} ({n})", "zh": "{name}（{n}）"},
+    "widgets.tokens.empty": {
+        "en": "Type some text to see its tokens.",
+        "zh": "输入一些文字，就能看到它的词元。",
+    },
+    "widgets.tokens.too_long": {
+        "en": "Showing the first {shown:,} of {total:,} characters as boxes; the counts below "
+        "are for the whole text.",
+        "zh": "方框只显示了 {total:,} 个字符中的前 {shown:,} 个；下面的计数针对整段文字。",
+    },
+    "widgets.tokens.summary": {
+        "en": "{chars} characters · {n_bytes} bytes · {n_bpe} BPE tokens (vocabulary {vocab}): "
+        "{ratio:.2f} bytes per token",
+        "zh": "{chars} 个字符 · {n_bytes} 个字节 · {n_bpe} 个 BPE 词元（词表大小 {vocab}）："
+        "平均每个词元 {ratio:.2f} 个字节",
+    },
+    "widgets.tokens.text_type": {
+        "en": "text must be a str, got {kind}",
+        "zh": "text 必须是字符串 (str)，收到的是 {kind}",
+    },
+    "widgets.merges.slider": {"en": "merges", "zh": "合并次数"},
+    "widgets.merges.previous": {"en": "◀ previous", "zh": "◀ 上一步"},
+    "widgets.merges.next": {"en": "next ▶", "zh": "下一步 ▶"},
+    "widgets.merges.empty": {
+        "en": "Type a short text to train BPE on.",
+        "zh": "输入一小段文字，用来训练 BPE。",
+    },
+    "widgets.merges.line": {
+        "en": "merge {j}: ({a}, {b}) → {new} '{piece}' (seen {count} times)",
+        "zh": "第 {j} 次合并：({a}, {b}) → {new} '{piece}'（出现 {count} 次）",
+    },
+    "widgets.merges.nothing": {
+        "en": " — no pair occurs twice: nothing to merge",
+        "zh": " —— 没有哪一对出现两次：没有可合并的",
+    },
+    "widgets.merges.header": {
+        "en": "{n} tokens after {k} merges (started from {n_bytes} bytes){done}",
+        "zh": "{k} 次合并后有 {n} 个词元（开始时是 {n_bytes} 个字节）{done}",
+    },
+    "widgets.merges.so_far": {"en": "merges so far", "zh": "到目前为止的合并"},
+    "widgets.merges.none_yet": {"en": "none yet", "zh": "还没有"},
+    "widgets.merges.bad_count": {
+        "en": "num_merges must be an int >= 1, got {value}",
+        "zh": "num_merges 必须是 >= 1 的整数，收到的是 {value}",
+    },
+    # --- generation playground (generation.py) ------------------------------------------------
+    "widgets.generation.tokens": {"en": "tokens", "zh": "词元数"},
+    "widgets.generation.button": {"en": "Generate", "zh": "生成"},
+    "widgets.generation.bad_length": {
+        "en": "length must be an int from 1 to 1000, got {value}",
+        "zh": "length 必须是 1 到 1000 之间的整数，收到的是 {value}",
+    },
+    # --- attention heatmap (attention.py) -----------------------------------------------------
+    "widgets.attention.layer": {"en": "layer", "zh": "层"},
+    "widgets.attention.head": {"en": "head", "zh": "头"},
+    "widgets.attention.title": {
+        "en": "layer {layer}, head {head}: each row sums to 1; grey = future (masked)",
+        "zh": "第 {layer} 层，第 {head} 个头：每行之和为 1；灰色 = 未来（被掩码遮住）",
+    },
+    # --- embedding map (embedding.py) ---------------------------------------------------------
+    "widgets.embedding.token": {"en": "token", "zh": "词元"},
+    "widgets.embedding.neighbours": {"en": "neighbours", "zh": "邻居数"},
+    "widgets.embedding.nearest": {"en": "nearest to {token}", "zh": "与 {token} 最近的"},
+    "widgets.embedding.cosine": {"en": "cosine", "zh": "余弦"},
+    "widgets.embedding.no_model": {
+        "en": "embedding_map needs model and tokenizer, or embeddings and labels",
+        "zh": "embedding_map 需要 model 和 tokenizer，或者 embeddings 和 labels",
+    },
+    "widgets.embedding.bad_shape": {
+        "en": "embeddings must have shape (V, C) with V >= 2, got {shape}",
+        "zh": "embeddings 的形状必须是 (V, C) 且 V >= 2，收到的是 {shape}",
+    },
+    "widgets.embedding.broken": {
+        "en": "{n} of {total} embedding rows hold NaN or infinite numbers (first: row {first}), "
+        "so there is no map to draw: the model's weights are broken (did its training loss "
+        "become NaN?)",
+        "zh": "{total} 行嵌入中有 {n} 行含有 NaN 或无穷大（第一个是第 {first} 行），所以画不出图："
+        "模型的权重坏了（训练时损失是不是变成了 NaN？）",
+    },
+    "widgets.embedding.label_count": {
+        "en": "need one label per embedding row ({n}), got {got}",
+        "zh": "每一行嵌入需要一个标签（共 {n} 行），收到的是 {got} 个",
+    },
+    "widgets.embedding.unknown_token": {
+        "en": "token {token} is not one of the labels",
+        "zh": "词元 {token} 不在标签里",
+    },
+    "widgets.embedding.bad_id": {
+        "en": "token id must be in [0, {n}), got {value}",
+        "zh": "词元编号必须在 [0, {n}) 之内，收到的是 {value}",
+    },
     # --- renderers (render/) -----------------------------------------------------------------
     "widgets.render.probability": {"en": "probability", "zh": "概率"},
     "widgets.render.step": {"en": "step", "zh": "步数"},
