@@ -8,9 +8,9 @@ in both languages (tests/test_i18n.py checks every entry).
 
 from __future__ import annotations
 
-from llmlab.messages import environment, errors, widgets
+from llmlab.messages import environment, errors, model_widgets, widgets
 
-AREAS = (environment, errors, widgets)
+AREAS = (environment, errors, widgets, model_widgets)
 
 
 def _merge() -> dict[str, dict[str, str]]:
