@@ -25,6 +25,10 @@ MESSAGES = {
     "widgets.embedding.neighbours": {"en": "neighbours", "zh": "邻居数"},
     "widgets.embedding.nearest": {"en": "nearest to {token}", "zh": "与 {token} 最近的"},
     "widgets.embedding.cosine": {"en": "cosine", "zh": "余弦"},
+    "widgets.embedding.no_table": {
+        "en": "expected a model with a wte embedding table, got {kind}",
+        "zh": "需要一个带有 wte 嵌入表的模型，收到的是 {kind}",
+    },
     "widgets.embedding.no_model": {
         "en": "embedding_map needs model and tokenizer, or embeddings and labels",
         "zh": "embedding_map 需要 model 和 tokenizer，或者 embeddings 和 labels",

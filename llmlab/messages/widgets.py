@@ -38,6 +38,10 @@ MESSAGES = {
         "en": "{widget}(model=...) also needs tokenizer=..., got None",
         "zh": "{widget}(model=...) 还需要 tokenizer=...，但收到的是 None",
     },
+    "widgets.no_block_size": {
+        "en": "expected a model with config.block_size (an llmlab GPT), got {model}",
+        "zh": "需要一个带有 config.block_size 的模型（llmlab 的 GPT），收到的是 {model}",
+    },
     "widgets.not_a_gpt": {
         "en": "expected an llmlab GPT (with .config), got {kind}",
         "zh": "需要一个 llmlab 的 GPT（带有 .config），收到的是 {kind}",

@@ -24,7 +24,7 @@ def embedding_matrix(model: Any) -> np.ndarray:
     wte = getattr(model, "wte", None)
     table = getattr(wte, "embedding", None)
     if table is None:
-        raise TypeError(f"expected a model with a wte embedding table, got {type(model).__name__}")
+        raise TypeError(say("widgets.embedding.no_table", kind=type(model).__name__))
     return np.asarray(table[...] if hasattr(table, "__getitem__") else table.value)
 
 

@@ -25,7 +25,7 @@ def block_size_of(model: Any) -> int:
     config = getattr(model, "config", None)
     size = getattr(config, "block_size", None)
     if not isinstance(size, int):
-        raise TypeError(f"expected a model with config.block_size (an llmlab GPT), got {model!r}")
+        raise TypeError(say("widgets.no_block_size", model=repr(model)))
     return size
 
 
