@@ -31,6 +31,7 @@ from flax import nnx
 from safetensors import SafetensorError
 from safetensors.numpy import load, save_file
 
+from llmlab.i18n import say
 from llmlab.model import GPT, GPTConfig
 from llmlab.optimizer import TrainConfig, make_optimizer
 from llmlab.tokenizer import tokenizer_from_dict, tokenizer_to_dict
@@ -82,17 +83,17 @@ def _unflatten(template: Any, tensors: dict[str, np.ndarray], prefix: str, what:
     if found != set(wanted):
         missing, extra = sorted(set(wanted) - found), sorted(found - set(wanted))
         raise ValueError(
-            f"the checkpoint's {what} does not match: missing {missing[:3]}, "
-            f"unexpected {extra[:3]} ({len(missing)} missing, {len(extra)} unexpected)"
-        )
+            say("errors.checkpoint_mismatch", what=what, missing=missing[:3], extra=extra[:3],
+                n_missing=len(missing), n_extra=len(extra))
+        )  # fmt: skip
     leaves = []
     for name, leaf in wanted.items():
         got = tensors[name]
         if got.shape != tuple(leaf.shape):
             raise ValueError(
-                f"the checkpoint's {what} does not match: {name} should have shape "
-                f"{tuple(leaf.shape)}, the file holds {got.shape}"
-            )
+                say("errors.checkpoint_shape", what=what, name=name,
+                    expected=tuple(leaf.shape), got=got.shape)
+            )  # fmt: skip
         leaves.append(jnp.asarray(got, dtype=leaf.dtype))
     return jax.tree_util.tree_unflatten(treedef, leaves)
 
@@ -124,7 +125,7 @@ def save_checkpoint(
     if opt_state is not None and train_config is None:
         raise ValueError("opt_state needs the train_config that made its optimizer, got None")
     tokenizer_data = json.dumps(tokenizer_to_dict(tokenizer), ensure_ascii=False)
-    _check_vocab(model.config, tokenizer, "model")
+    _check_vocab(model.config, tokenizer, say("errors.checkpoint_the_model"))
     params = {
         k: v.astype(dtype) for k, v in _flatten(nnx.state(model, nnx.Param), "params").items()
     }
@@ -164,7 +165,9 @@ def load_checkpoint(path: str | os.PathLike) -> Checkpoint:
     path = Path(path)
     tensors, metadata = _read(path)
     if metadata.get("format") != FORMAT:
-        raise ValueError(f"{path} is not an llmlab checkpoint (format {metadata.get('format')!r})")
+        raise ValueError(
+            say("errors.checkpoint_not_llmlab", path=path, format=repr(metadata.get("format")))
+        )
     config = _field(path, metadata, "config", lambda s: GPTConfig.from_dict(json.loads(s)))
     source = f"{path}'s tokenizer"
     tokenizer = _field(path, metadata, "tokenizer",
@@ -177,22 +180,20 @@ def load_checkpoint(path: str | os.PathLike) -> Checkpoint:
     _check_vocab(config, tokenizer, str(path))
     model = GPT(config, rngs=nnx.Rngs(0))
     params = _unflatten(
-        nnx.state(model, nnx.Param), tensors, "params", f"weights (config {config})"
+        nnx.state(model, nnx.Param),
+        tensors,
+        "params",
+        say("errors.checkpoint_weights", config=config),
     )
     opt_state = None
     if any(k.startswith("opt/") for k in tensors):
         if train_config is None:
             raise ValueError(f"{path} holds an optimiser state but no train_config to rebuild it")
         template = jax.eval_shape(make_optimizer(train_config).init, params)
-        opt_state = _unflatten(
-            template, tensors, "opt", "optimiser state (from another optimizer?)"
-        )
+        opt_state = _unflatten(template, tensors, "opt", say("errors.checkpoint_opt_state"))
     saved = _field(path, metadata, "checksum", str)
     if saved != checksum(tensors):
-        raise ValueError(
-            f"{path} is corrupted: its tensors do not match the checksum saved with them "
-            "(bytes changed on disk or in a copy); use another copy of the file"
-        )
+        raise ValueError(say("errors.checkpoint_corrupted", path=path))
     nnx.update(model, params)
     return Checkpoint(model, config, tokenizer, opt_state, step, train_config)
 
@@ -200,9 +201,9 @@ def load_checkpoint(path: str | os.PathLike) -> Checkpoint:
 def _read(path: Path) -> tuple[dict[str, np.ndarray], dict[str, str]]:
     """The file's tensors and metadata; each way of failing gets its own sentence."""
     if path.is_dir():
-        raise IsADirectoryError(f"{path} is a folder, not a checkpoint: give the file inside it")
+        raise IsADirectoryError(say("errors.checkpoint_folder", path=path))
     if not path.exists():
-        raise FileNotFoundError(f"no checkpoint at {path}")
+        raise FileNotFoundError(say("errors.checkpoint_missing_file", path=path))
     try:
         data = path.read_bytes()
     except PermissionError as e:
@@ -214,21 +215,20 @@ def _read(path: Path) -> tuple[dict[str, np.ndarray], dict[str, str]]:
         size = int.from_bytes(data[:8], "little")
         header = json.loads(data[8 : 8 + size])
     except (SafetensorError, ValueError) as e:
-        raise ValueError(f"{path} is truncated or not a safetensors file ({e})") from e
+        raise ValueError(say("errors.checkpoint_truncated", path=path, reason=e)) from e
     return tensors, header.get("__metadata__") or {}
 
 
 def _field(path: Path, metadata: dict[str, str], name: str, parse) -> Any:
     """metadata[name] parsed; a missing or malformed field is named in a sentence."""
     if name not in metadata:
-        raise ValueError(
-            f"{path} has no {name!r} in its metadata: it was not written by save_checkpoint "
-            "(or by an older llmlab); save the model again"
-        )
+        raise ValueError(say("errors.checkpoint_missing_field", path=path, name=repr(name)))
     try:
         return parse(metadata[name])
     except (ValueError, TypeError, KeyError, AttributeError) as e:
-        raise ValueError(f"{path}'s {name!r} metadata is malformed: {e}") from None
+        raise ValueError(
+            say("errors.checkpoint_malformed", path=path, name=repr(name), reason=e)
+        ) from None
 
 
 def _step(text: str) -> int:
@@ -240,6 +240,6 @@ def _step(text: str) -> int:
 def _check_vocab(config: GPTConfig, tokenizer: Any, where: str) -> None:
     if tokenizer.vocab_size != config.vocab_size:
         raise ValueError(
-            f"the {where}'s vocabulary has {config.vocab_size} tokens but the tokenizer has "
-            f"{tokenizer.vocab_size}: save a model with the tokenizer whose ids it was trained on"
-        )
+            say("errors.checkpoint_vocab", where=where, model_size=config.vocab_size,
+                tokenizer_size=tokenizer.vocab_size)
+        )  # fmt: skip

@@ -27,6 +27,7 @@ import jax.numpy as jnp
 import numpy as np
 from flax import nnx
 
+from llmlab.i18n import say
 from llmlab.model import GPT
 from llmlab.sampling import _check_key, broken_rows, sample
 
@@ -142,11 +143,7 @@ def generate(
             pos += usable
         chosen, broken = jax.device_get((chosen, broken))  # one trip for both
         if broken[:usable].any():
-            raise ValueError(
-                "the model's logits hold NaN or +inf (or only -inf), so no token can be drawn: "
-                "its weights are broken (did its training loss become NaN?); check them with "
-                "llmlab.sampling.broken_rows(model(ids)) or load a good checkpoint."
-            )
+            raise ValueError(say("errors.broken_model"))
         for token_id in chosen[:usable].tolist():
             tokens.append(token_id)
             new.append(token_id)
@@ -251,13 +248,13 @@ def _check_prompt(prompt_ids: Sequence[int], vocab_size: int) -> list[int]:
     if ids.ndim != 1:
         raise ValueError(f"prompt_ids must be one sequence of shape (T,), got shape {ids.shape}")
     if ids.size == 0:
-        raise ValueError("prompt_ids is empty: give at least one token to continue from")
+        raise ValueError(say("errors.prompt_empty"))
     bad = np.flatnonzero((ids < 0) | (ids >= vocab_size))
     if bad.size:
         raise ValueError(
-            f"token ids must be in [0, {vocab_size}) (the vocabulary), "
-            f"got {int(ids[bad[0]])} at position {int(bad[0])}"
-        )
+            say("errors.prompt_ids_range", vocab_size=vocab_size, value=int(ids[bad[0]]),
+                position=int(bad[0]))
+        )  # fmt: skip
     return ids.tolist()
 
 
@@ -278,7 +275,7 @@ def _check_count(max_new_tokens: int) -> None:
     if isinstance(max_new_tokens, bool) or not isinstance(max_new_tokens, int | np.integer):
         raise TypeError(f"max_new_tokens must be an int, got {type(max_new_tokens).__name__}")
     if max_new_tokens < 1:
-        raise ValueError(f"max_new_tokens must be at least 1, got {max_new_tokens}")
+        raise ValueError(say("errors.max_new_tokens", value=max_new_tokens))
 
 
 def _check_knobs(temperature, top_k, top_p, vocab_size: int) -> tuple[jax.Array, ...]:
@@ -288,11 +285,11 @@ def _check_knobs(temperature, top_k, top_p, vocab_size: int) -> tuple[jax.Array,
         if value is not None and (isinstance(value, bool) or not isinstance(value, Real)):
             raise TypeError(f"{name} must be a number, got {value!r} ({type(value).__name__})")
     if not float(temperature) >= 0:  # `not >=` also catches NaN
-        raise ValueError(f"temperature must be >= 0 (0 means greedy), got {temperature}")
+        raise ValueError(say("errors.generate_temperature_negative", value=temperature))
     if top_k is not None and (not isinstance(top_k, int | np.integer) or top_k < 1):
-        raise ValueError(f"top_k must be an int >= 1 or None, got {top_k!r}")
+        raise ValueError(say("errors.generate_top_k", value=repr(top_k)))
     if top_p is not None and not 0 < float(top_p) <= 1:
-        raise ValueError(f"top_p must be in (0, 1] or None, got {top_p}")
+        raise ValueError(say("errors.generate_top_p", value=top_p))
     return (
         jnp.float32(temperature),
         jnp.int32(vocab_size if top_k is None else min(int(top_k), vocab_size)),

@@ -23,6 +23,8 @@ import numpy as np
 from jax.scipy.special import entr
 from jax.typing import ArrayLike
 
+from llmlab.i18n import say
+
 
 def _known_value(x: ArrayLike) -> np.ndarray | None:
     """x as a numpy array if its value is known now, None while it is traced under jit."""
@@ -63,23 +65,23 @@ def _check_temperature(temperature: ArrayLike) -> None:
     _scalar(temperature, "temperature")
     value = _known_value(temperature)
     if value is not None and not value >= 0:  # `not >=` also catches NaN
-        raise ValueError(f"temperature must be a number >= 0 (0 means greedy), got {value}")
+        raise ValueError(say("errors.temperature_negative", value=value))
 
 
 def _check_top_k(k: ArrayLike) -> None:
     _scalar(k, "top_k")
     if isinstance(k, bool) or not jnp.issubdtype(jnp.result_type(k), jnp.integer):
-        raise ValueError(f"top_k must be an integer number of tokens, got {k!r}")
+        raise ValueError(say("errors.top_k_not_int", value=repr(k)))
     value = _known_value(k)
     if value is not None and value < 1:
-        raise ValueError(f"top_k must keep at least 1 token, got {value}")
+        raise ValueError(say("errors.top_k_too_small", value=value))
 
 
 def _check_top_p(p: ArrayLike) -> None:
     _scalar(p, "top_p")
     value = _known_value(p)
     if value is not None and not 0 < value <= 1:
-        raise ValueError(f"top_p must be a probability mass in (0, 1], got {value}")
+        raise ValueError(say("errors.top_p_range", value=value))
 
 
 def broken_rows(logits: ArrayLike) -> jax.Array:
@@ -102,12 +104,9 @@ def _check_drawable(logits: jax.Array) -> None:
         return
     broken = np.asarray(broken_rows(logits))
     if broken.any():
-        where = f" (row {tuple(int(i) for i in np.argwhere(broken)[0])})" if broken.ndim else ""
-        raise ValueError(
-            f"no token can be drawn from these logits{where}: they hold NaN or +inf, or only "
-            "-inf. Such logits come from a broken model (NaN weights, or a training run whose "
-            "loss became NaN): check the model before sampling from it."
-        )
+        row = tuple(int(i) for i in np.argwhere(broken)[0]) if broken.ndim else None
+        where = say("errors.undrawable_row", row=row) if row is not None else ""
+        raise ValueError(say("errors.undrawable_logits", where=where))
 
 
 def apply_temperature(logits: ArrayLike, temperature: ArrayLike) -> jax.Array:
@@ -122,10 +121,7 @@ def apply_temperature(logits: ArrayLike, temperature: ArrayLike) -> jax.Array:
     _check_temperature(temperature)
     value = _known_value(temperature)
     if value is not None and value == 0:
-        raise ValueError(
-            "temperature 0 cannot divide the logits; it means greedy decoding: "
-            "use softmax(logits, 0.0), probabilities or sample, which handle it"
-        )
+        raise ValueError(say("errors.temperature_zero_divide"))
     return logits / temperature
 
 

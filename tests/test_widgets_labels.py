@@ -16,13 +16,17 @@ from matplotlib import font_manager
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.text import Text
 
+import llmlab
 from llmlab import fonts
 from llmlab.widgets.render import labels
 from llmlab.widgets.render.bars import bars_figure, update_bars
+from llmlab.widgets.render.curves import curves_figure
 from llmlab.widgets.render.heatmap import attention_figure
 from llmlab.widgets.render.loss import loss_figure
 from llmlab.widgets.render.placement import label_size, place_labels
 from llmlab.widgets.render.scatter import embedding_figure, mark_neighbours
+from llmlab.widgets.render.venn import venn_figure
+from llmlab.widgets.temperature import temperature_explorer
 
 POEM = "床前明月光，疑是地上霜。"
 
@@ -162,3 +166,36 @@ def test_marked_neighbours_on_the_embedding_map_do_not_cover_each_other(colab):
     boxes = [Text.get_window_extent(t, canvas.get_renderer()) for t in marks]
     for (i, a), (j, b) in itertools.combinations(enumerate(boxes), 2):
         assert not a.overlaps(b), f"{marks[i].get_text()} and {marks[j].get_text()} overlap"
+
+
+def test_chinese_axis_labels_titles_and_legends_draw_with_no_missing_glyphs(colab):
+    """With set_language("zh") every renderer's own words (axis labels, legends, colour bar,
+    titles) are Chinese and come from the shipped font."""
+    llmlab.set_language("zh")
+    try:
+        records = [{"step": 10, "train_loss": 3.0, "val_loss": 3.2}]
+        explorer = temperature_explorer()
+        explorer.temperature.value = 0.7
+        figures = {
+            **_chinese_figures(),
+            "curves": curves_figure({"第 1 次": records}),
+            "venn": venn_figure(4, 5, 3, 2, ("网球", "足球")),
+            "temperature explorer": explorer.figure,
+        }
+        for name, fig in figures.items():
+            shown = "".join(_draw_strictly(fig))
+            assert "U+" not in shown, f"{name}: a character was drawn as a code point: {shown}"
+        words = {
+            "bars": "概率",
+            "attention": "注意力权重",
+            "loss": "给正确词元的概率",
+            "embedding map": "PCA 第 1 方向",
+            "curves": "损失（每个词元的奈特数）",
+            "venn": "网球",
+            "temperature explorer": "熵",
+        }
+        for name, word in words.items():
+            texts = "".join(_draw_strictly(figures[name]))
+            assert word in texts, f"{name}: expected {word!r} among its texts, got {texts}"
+    finally:
+        llmlab.set_language("en")

@@ -8,9 +8,9 @@ in both languages (tests/test_i18n.py checks every entry).
 
 from __future__ import annotations
 
-from llmlab.messages import environment, progress
+from llmlab.messages import environment, errors, model_widgets, progress, widgets
 
-AREAS = (environment, progress)
+AREAS = (environment, errors, widgets, model_widgets, progress)
 
 
 def _merge() -> dict[str, dict[str, str]]:

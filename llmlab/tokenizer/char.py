@@ -11,6 +11,7 @@ import json
 from collections.abc import Iterable
 from pathlib import Path
 
+from llmlab.i18n import say
 from llmlab.tokenizer.files import check_char_dict, read_json
 from llmlab.tokenizer.split import allowed_specials, split_special
 
@@ -51,7 +52,7 @@ class CharTokenizer:
             raise TypeError(f"text must be a str, got {type(text).__name__}")
         chars = set(text) | ({unk} if unk is not None else set())
         if not chars:
-            raise ValueError("the text is empty: there are no characters to build a vocabulary")
+            raise ValueError(say("errors.empty_text_vocabulary"))
         return cls(sorted(chars), unk)
 
     @property
@@ -84,12 +85,11 @@ class CharTokenizer:
             return [stoi[c] for c in text]
         except KeyError as e:
             pos = next(i for i, c in enumerate(text) if c not in stoi)
+            ch = e.args[0]
             raise ValueError(
-                f"character {e.args[0]!r} (U+{ord(e.args[0]):04X}) at position {pos} is not in "
-                f"the vocabulary of {self.vocab_size} characters; build the tokenizer from text "
-                f"that contains it (CharTokenizer.from_text) or pass unk=... to map unknown "
-                f"characters to one token"
-            ) from None
+                say("errors.unknown_character", char=repr(ch), code=f"{ord(ch):04X}",
+                    position=pos, vocab_size=self.vocab_size)
+            ) from None  # fmt: skip
 
     def decode(self, ids: Iterable[int]) -> str:
         """Ids -> text. Example: [1, 0, 2, 2] with chars "ehlo" -> "hell" """
@@ -101,11 +101,11 @@ class CharTokenizer:
                 out.append(special[int(i)])
                 continue
             if not is_int or not 0 <= i < n:
-                extra = f" or a special token {sorted(special)}" if special else ""
+                extra = say("errors.or_special", ids=sorted(special)) if special else ""
                 raise ValueError(
-                    f"token id {i!r} is outside the vocabulary: ids go from 0 to {n - 1}{extra} "
-                    f"(vocab_size {self.vocab_size})"
-                )
+                    say("errors.token_id_outside", value=repr(i), last=n - 1, extra=extra,
+                        vocab_size=self.vocab_size)
+                )  # fmt: skip
             out.append(chars[i])
         return "".join(out)
 

@@ -14,6 +14,7 @@ import jax.numpy as jnp
 import numpy as np
 from flax import nnx
 
+from llmlab.i18n import say
 from llmlab.widgets.panel import Panel
 from llmlab.widgets.prompt import block_size_of, encode_prompt, padded
 from llmlab.widgets.render.heatmap import attention_figure, update_attention
@@ -42,9 +43,15 @@ class AttentionHeatmap(Panel):
         super().__init__()
         self.model, self.tokenizer = model, tokenizer
         config = model.config
-        self.text = widgets.Text(value=text, description="text", continuous_update=False)
-        self.layer = widgets.IntSlider(value=0, min=0, max=config.n_layer - 1, description="layer")
-        self.head = widgets.IntSlider(value=0, min=0, max=config.n_head - 1, description="head")
+        self.text = widgets.Text(
+            value=text, description=say("widgets.text"), continuous_update=False
+        )
+        self.layer = widgets.IntSlider(
+            value=0, min=0, max=config.n_layer - 1, description=say("widgets.attention.layer")
+        )
+        self.head = widgets.IntSlider(
+            value=0, min=0, max=config.n_head - 1, description=say("widgets.attention.head")
+        )
         self.text.observe(self.guard(self._new_text), names="value")
         pick = self.guard(self.update)
         self.layer.observe(pick, names="value")
@@ -74,7 +81,7 @@ class AttentionHeatmap(Panel):
         update_attention(
             self.figure,
             self.weights[layer, head],
-            title=f"layer {layer}, head {head}: each row sums to 1; grey = future (masked)",
+            title=say("widgets.attention.title", layer=layer, head=head),
         )
         self.show_figure()
 
@@ -90,5 +97,5 @@ def attention_heatmap(
     Example: w = attention_heatmap(model, tokenizer, "To be"); w.layer.value = 1
     """
     if not hasattr(model, "config"):
-        raise TypeError(f"expected an llmlab GPT (with .config), got {type(model).__name__}")
+        raise TypeError(say("widgets.not_a_gpt", kind=type(model).__name__))
     return AttentionHeatmap(model, tokenizer, text)

@@ -9,6 +9,7 @@ import sys
 from IPython.display import HTML
 
 from llmlab.environment import MINIMUM_VERSIONS, device_info, installed_version, version_problems
+from llmlab.i18n import say
 
 
 def device_check() -> HTML:
@@ -24,13 +25,17 @@ def device_check() -> HTML:
     info = device_info()
     devices = ", ".join(str(d) for d in jax.devices())
     rows = [
-        ("device", f"{info.platform.upper()} ({info.count} × {info.kind})"),
+        (say("widgets.device.device"), f"{info.platform.upper()} ({info.count} × {info.kind})"),
         ("jax.devices()", devices),
-        ("default backend", jax.default_backend()),
+        (say("widgets.device.backend"), jax.default_backend()),
         ("Python", sys.version.split()[0]),
-        ("system", f"{platform.system()} {platform.release()} ({platform.machine()})"),
+        (
+            say("widgets.device.system"),
+            f"{platform.system()} {platform.release()} ({platform.machine()})",
+        ),
     ]
-    rows += [(name, installed_version(name) or "missing") for name in ["llmlab", *MINIMUM_VERSIONS]]
+    missing = say("widgets.device.missing")
+    rows += [(name, installed_version(name) or missing) for name in ["llmlab", *MINIMUM_VERSIONS]]
     body = "".join(
         f"<tr><td><b>{html.escape(k)}</b></td><td>{html.escape(v)}</td></tr>" for k, v in rows
     )
@@ -38,11 +43,7 @@ def device_check() -> HTML:
     notes = (
         "".join(f'<div style="color:#b00020">⚠ {html.escape(p)}</div>' for p in problems)
         if problems
-        else '<div style="color:#2b8a3e">✔ Versions OK.</div>'
+        else f'<div style="color:#2b8a3e">✔ {html.escape(say("environment.versions_ok"))}</div>'
     )
-    accelerator = (
-        "You are on an accelerator: lessons pick bigger presets automatically."
-        if info.is_accelerator
-        else "You are on a CPU: every lesson runs here, with small presets."
-    )
+    accelerator = say("widgets.device.accelerator" if info.is_accelerator else "widgets.device.cpu")
     return HTML(f"<table>{body}</table>{notes}<div>{accelerator}</div>")

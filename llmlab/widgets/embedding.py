@@ -8,6 +8,7 @@ from typing import Any
 import ipywidgets as widgets
 import numpy as np
 
+from llmlab.i18n import say
 from llmlab.widgets.panel import Panel
 from llmlab.widgets.render.scatter import (
     cosine_neighbours,
@@ -23,7 +24,7 @@ def embedding_matrix(model: Any) -> np.ndarray:
     wte = getattr(model, "wte", None)
     table = getattr(wte, "embedding", None)
     if table is None:
-        raise TypeError(f"expected a model with a wte embedding table, got {type(model).__name__}")
+        raise TypeError(say("widgets.embedding.no_table", kind=type(model).__name__))
     return np.asarray(table[...] if hasattr(table, "__getitem__") else table.value)
 
 
@@ -39,9 +40,13 @@ class EmbeddingMap(Panel):
         self.vectors, self.labels = vectors, labels
         self.coords, self.explained = pca_2d(vectors)
         options = [(f"{visible(label)}  ({i})", i) for i, label in enumerate(labels)]
-        self.token = widgets.Dropdown(options=options, value=token, description="token")
+        self.token = widgets.Dropdown(
+            options=options, value=token, description=say("widgets.embedding.token")
+        )
         kmax = min(15, len(labels) - 1)
-        self.k = widgets.IntSlider(value=min(k, kmax), min=1, max=kmax, description="neighbours")
+        self.k = widgets.IntSlider(
+            value=min(k, kmax), min=1, max=kmax, description=say("widgets.embedding.neighbours")
+        )
         self.table = widgets.HTML()
         self.figure = embedding_figure(self.coords, labels, self.explained, kmax)
         update = self.guard(self.update)
@@ -59,9 +64,11 @@ class EmbeddingMap(Panel):
             f"<tr><td>{html.escape(repr(self.labels[i]), quote=False)}</td><td>{s:+.3f}</td></tr>"
             for i, s in zip(self.neighbours, self.similarities)
         )
+        token = html.escape(repr(self.labels[index]), quote=False)
         self.table.value = (
-            f"<b>nearest to {html.escape(repr(self.labels[index]), quote=False)}</b>"
-            f"<table><tr><th>token</th><th>cosine</th></tr>{rows}</table>"
+            f"<b>{say('widgets.embedding.nearest', token=token)}</b>"
+            f"<table><tr><th>{say('widgets.embedding.token')}</th>"
+            f"<th>{say('widgets.embedding.cosine')}</th></tr>{rows}</table>"
         )
         self.show_figure()
 
@@ -88,27 +95,25 @@ def embedding_map(
     """
     if embeddings is None:
         if model is None or tokenizer is None:
-            raise ValueError("embedding_map needs model and tokenizer, or embeddings and labels")
+            raise ValueError(say("widgets.embedding.no_model"))
         embeddings = embedding_matrix(model)
         text = getattr(tokenizer, "token_text", None)
         labels = [text(i) if text else tokenizer.decode([i]) for i in range(len(embeddings))]
     embeddings = np.asarray(embeddings, dtype=np.float64)
     if embeddings.ndim != 2 or embeddings.shape[0] < 2:
-        raise ValueError(f"embeddings must have shape (V, C) with V >= 2, got {embeddings.shape}")
+        raise ValueError(say("widgets.embedding.bad_shape", shape=embeddings.shape))
     broken = np.flatnonzero(~np.isfinite(embeddings).all(axis=1))
     if broken.size:
         raise ValueError(
-            f"{broken.size} of {len(embeddings)} embedding rows hold NaN or infinite numbers "
-            f"(first: row {broken[0]}), so there is no map to draw: the model's weights are "
-            "broken (did its training loss become NaN?)"
+            say("widgets.embedding.broken", n=broken.size, total=len(embeddings), first=broken[0])
         )
     labels = [str(i) for i in range(len(embeddings))] if labels is None else list(labels)
     if len(labels) != len(embeddings):
-        raise ValueError(f"need one label per embedding row ({len(embeddings)}), got {len(labels)}")
+        raise ValueError(say("widgets.embedding.label_count", n=len(embeddings), got=len(labels)))
     if isinstance(token, str):
         if token not in labels:
-            raise ValueError(f"token {token!r} is not one of the labels")
+            raise ValueError(say("widgets.embedding.unknown_token", token=repr(token)))
         token = labels.index(token)
     if not 0 <= token < len(labels):
-        raise ValueError(f"token id must be in [0, {len(labels)}), got {token}")
+        raise ValueError(say("widgets.embedding.bad_id", n=len(labels), value=token))
     return EmbeddingMap(embeddings, labels, token, k)

@@ -14,6 +14,7 @@ import ipywidgets as widgets
 import jax
 
 from llmlab.generate import generate
+from llmlab.i18n import say
 from llmlab.widgets.panel import Panel, check_seed
 from llmlab.widgets.prompt import block_size_of, encode_prompt
 
@@ -31,17 +32,21 @@ class GenerationPlayground(Panel):
         super().__init__()
         self.model, self.tokenizer = model, tokenizer
         V = model.config.vocab_size
-        self.prompt = widgets.Textarea(value=prompt, description="prompt", rows=2)
+        self.prompt = widgets.Textarea(value=prompt, description=say("widgets.prompt"), rows=2)
         self.temperature = widgets.FloatSlider(
-            value=0.8, min=0.0, max=2.0, step=0.05, description="temperature"
+            value=0.8, min=0.0, max=2.0, step=0.05, description=say("widgets.temperature")
         )
         self.top_k = widgets.IntSlider(value=V, min=1, max=V, description="top-k")
         self.top_p = widgets.FloatSlider(
             value=1.0, min=0.05, max=1.0, step=0.05, description="top-p"
         )
-        self.seed = widgets.IntText(value=0, description="seed")
-        self.length = widgets.IntSlider(value=length, min=1, max=1000, description="tokens")
-        self.button = widgets.Button(description="Generate", button_style="primary")
+        self.seed = widgets.IntText(value=0, description=say("widgets.seed"))
+        self.length = widgets.IntSlider(
+            value=length, min=1, max=1000, description=say("widgets.generation.tokens")
+        )
+        self.button = widgets.Button(
+            description=say("widgets.generation.button"), button_style="primary"
+        )
         self.output = widgets.HTML()
         self.new_ids: list[int] = []
         self.text, self.updates = "", 0
@@ -109,9 +114,9 @@ def generation_playground(
     Example: w = generation_playground(model, tokenizer, "床前", run=True); w.text
     """
     if not hasattr(model, "config"):
-        raise TypeError(f"expected an llmlab GPT (with .config), got {type(model).__name__}")
+        raise TypeError(say("widgets.not_a_gpt", kind=type(model).__name__))
     if isinstance(length, bool) or not isinstance(length, int) or not 1 <= length <= 1000:
-        raise ValueError(f"length must be an int from 1 to 1000, got {length!r}")
+        raise ValueError(say("widgets.generation.bad_length", value=repr(length)))
     playground = GenerationPlayground(model, tokenizer, prompt, length)
     if run:
         playground.guard(playground.generate)()

@@ -7,6 +7,7 @@ from collections.abc import Sequence
 import ipywidgets as widgets
 import numpy as np
 
+from llmlab.i18n import say
 from llmlab.loss import nll, perplexity
 from llmlab.widgets.panel import Panel
 from llmlab.widgets.render.loss import loss_figure, update_loss
@@ -35,12 +36,17 @@ class LossExplorer(Panel):
         super().__init__()
         self.labels, self.base = list(labels), np.asarray(base, dtype=np.float64)
         self.p = widgets.FloatSlider(
-            value=p, min=0.01, max=1.0, step=0.01, description="p(right)", readout_format=".2f"
+            value=p,
+            min=0.01,
+            max=1.0,
+            step=0.01,
+            description=say("widgets.loss.p"),
+            readout_format=".2f",
         )
         self.target = widgets.Dropdown(
             options=[(label, i) for i, label in enumerate(self.labels)],
             value=target,
-            description="right token",
+            description=say("widgets.loss.target"),
         )
         self.readout = widgets.HTML()
         self.probs = prediction_with(self.base, target, p)
@@ -58,11 +64,9 @@ class LossExplorer(Panel):
         with np.errstate(divide="ignore"):
             logits = np.log(self.probs).astype(np.float32)  # log 0 = -inf: a token ruled out
         self.loss = float(nll(logits[None, :], np.array([target])))
-        self.readout.value = (
-            f"cross-entropy with the one-hot target = −ln p(<b>{self.labels[target]}</b>) = "
-            f"−ln {self.p.value:.2f} = <b>{self.loss:.3f}</b> nats · perplexity "
-            f"e<sup>loss</sup> = {float(perplexity(self.loss)):.2f}"
-        )
+        self.readout.value = say("widgets.loss.readout", token=self.labels[target],
+                                 p=self.p.value, loss=self.loss,
+                                 perplexity=float(perplexity(self.loss)))  # fmt: skip
         update_loss(self.figure, self.probs, target)
         self.show_figure()
 
@@ -86,11 +90,9 @@ def loss_explorer(
     """
     probs = np.asarray(probs, dtype=np.float64)
     if probs.shape != (len(labels),) or len(labels) < 2:
-        raise ValueError(
-            f"need >= 2 labels and one probability each, got {len(labels)} and {probs.shape}"
-        )
+        raise ValueError(say("widgets.loss.bad_probs", n=len(labels), shape=probs.shape))
     if not 0 <= target < len(labels):
-        raise ValueError(f"target must index the labels (0 to {len(labels) - 1}), got {target}")
+        raise ValueError(say("widgets.loss.bad_target", last=len(labels) - 1, value=target))
     if not 0.01 <= p <= 1.0:
-        raise ValueError(f"p must be in [0.01, 1], got {p}")
+        raise ValueError(say("widgets.loss.bad_p", value=p))
     return LossExplorer(labels, probs, target, p)

@@ -12,6 +12,7 @@ import numpy as np
 from flax import nnx
 from IPython.display import display
 
+from llmlab.i18n import say
 from llmlab.model import GPTConfig, param_count_formula
 from llmlab.widgets.panel import BadInput, Panel
 from llmlab.widgets.render.bars import bars_figure, update_bars
@@ -72,10 +73,15 @@ def parameter_table_html(model: nnx.Module) -> str:
                 f"<td style='text-align:right'>{size:,}</td><td></td></tr>"
             )
     return (
-        "<table><tr><th>part</th><th>shape</th><th>parameters</th><th>share</th></tr>"
+        "<table><tr>"
+        + "".join(
+            f"<th>{say(f'widgets.model.{name}')}</th>"
+            for name in ("part", "shape", "parameters", "share")
+        )
+        + "</tr>"
         + "".join(lines)
-        + f"<tr><td><b>total</b></td><td></td><td style='text-align:right'><b>{total:,}</b>"
-        "</td><td>100%</td></tr></table>"
+        + f"<tr><td><b>{say('widgets.model.total')}</b></td><td></td>"
+        f"<td style='text-align:right'><b>{total:,}</b></td><td>100%</td></tr></table>"
     )
 
 
@@ -91,8 +97,8 @@ class ModelView(Panel):
         self.table = widgets.HTML(value=parameter_table_html(model))
         self.tree = widgets.Output()
         self.tabs = widgets.Tab(children=[self.table, self.tree])
-        self.tabs.set_title(0, "parameters")
-        self.tabs.set_title(1, "tree (treescope)")
+        self.tabs.set_title(0, say("widgets.model.parameters"))
+        self.tabs.set_title(1, say("widgets.model.tree"))
         self.tree_drawn = False
         self.tabs.observe(self.guard(self._open_tab), names="selected_index")
         self.arrange(self.tabs)
@@ -117,7 +123,7 @@ def model_view(model: nnx.Module) -> ModelView:
     Example: model_view(GPT(GPTConfig.tiny(65), rngs=nnx.Rngs(0)))
     """
     if not isinstance(model, nnx.Module):
-        raise TypeError(f"model_view expects a Flax NNX module, got {type(model).__name__}")
+        raise TypeError(say("widgets.model.not_nnx", kind=type(model).__name__))
     return ModelView(model)
 
 
@@ -130,7 +136,9 @@ class ParamCalculator(Panel):
 
     def __init__(self, preset: str, ours: int | None):
         super().__init__()
-        self.preset = widgets.Dropdown(options=list(PRESETS), value=preset, description="preset")
+        self.preset = widgets.Dropdown(
+            options=list(PRESETS), value=preset, description=say("widgets.calc.preset")
+        )
         values = PRESETS[preset]
         names = ("n_layer", "n_embd", "n_head", "vocab_size", "block_size")
         self.boxes = [widgets.IntText(value=v, description=n) for n, v in zip(names, values)]
@@ -138,12 +146,14 @@ class ParamCalculator(Panel):
         self.readout = widgets.HTML()
         self.count = 0
         self._loading = False
-        labels = ["this config", *REFERENCE] + (["our model"] if ours else [])
+        labels = [say("widgets.calc.this_config"), *REFERENCE]
+        labels += [say("widgets.calc.our_model")] if ours else []
         self.reference = [*REFERENCE.values()] + ([ours] if ours else [])
+        self.series = say("widgets.model.parameters")  # the bars' name, in the language built in
         self.figure = bars_figure(
             labels,
-            {"parameters": np.ones(len(labels))},
-            ylabel="parameters",
+            {self.series: np.ones(len(labels))},
+            ylabel=self.series,
             ylim=None,
             figsize=(5.5, 2.8),
             words=True,
@@ -188,15 +198,14 @@ class ParamCalculator(Panel):
         self.count = param_count_formula(config)
         embeddings = config.vocab_size * C + config.block_size * C
         rule = 12 * L * C * C
-        self.readout.value = (
-            f"<b>{self.count:,}</b> parameters ({_short(self.count)})<br>"
-            f"embeddings V·C + T·C = {embeddings:,}<br>"
-            f"blocks ≈ 12·L·C² = 12·{L}·{C}² = {rule:,} ({rule / self.count:.0%} of all)<br>"
-            f"memory: {_bytes(self.count * 4)} in float32, {_bytes(self.count * 2)} in bfloat16"
-        )
+        self.readout.value = say(
+            "widgets.calc.readout", count=self.count, short=_short(self.count),
+            embeddings=embeddings, L=L, C=C, rule=rule, share=rule / self.count,
+            fp32=_bytes(self.count * 4), bf16=_bytes(self.count * 2),
+        )  # fmt: skip
         update_bars(
-            self.figure, {"parameters": np.array([self.count, *self.reference], float)},
-            title=f"this config: {_short(self.count)} parameters",
+            self.figure, {self.series: np.array([self.count, *self.reference], float)},
+            title=say("widgets.calc.title", short=_short(self.count)),
         )  # fmt: skip
         self.show_figure()
 
@@ -215,7 +224,7 @@ def _bytes(n: float) -> str:
     for unit, size in (("TB", 1e12), ("GB", 1e9), ("MB", 1e6), ("KB", 1e3)):
         if n >= size:
             return f"{n / size:.3g} {unit}"
-    return f"{int(n)} bytes"
+    return say("widgets.calc.bytes", n=int(n))
 
 
 def param_calculator(
@@ -229,7 +238,7 @@ def param_calculator(
     Example: w = param_calculator("GPT-3 (2020, 175B)"); w.count  # ≈ 175 billion
     """
     if preset not in PRESETS:
-        raise ValueError(f"preset must be one of {list(PRESETS)}, got {preset!r}")
+        raise ValueError(say("widgets.calc.bad_preset", presets=list(PRESETS), value=repr(preset)))
     ours = None
     if model is not None:
         ours = sum(size for _, _, size in parameter_rows(model))

@@ -12,6 +12,7 @@ import ipywidgets as widgets
 import jax
 import numpy as np
 
+from llmlab.i18n import say
 from llmlab.probability import conditional_distribution, next_token_distribution, ngram_counts
 from llmlab.sampling import softmax
 from llmlab.widgets.panel import BadInput, Panel
@@ -35,16 +36,17 @@ class NextTokenExplorer(Panel):
     def __init__(self, tokenizer: Any, context: str, top: int, *, table=None, model=None):
         super().__init__()
         self.tokenizer, self.table, self.model, self.top = tokenizer, table, model, top
-        self.context = widgets.Text(value=context, description="context", continuous_update=False)
-        self.choice = widgets.Dropdown(description="next token")
-        self.append = widgets.Button(description="append it")
-        self.sample = widgets.Button(description="sample one")
+        self.context = widgets.Text(
+            value=context, description=say("widgets.next.context"), continuous_update=False
+        )
+        self.choice = widgets.Dropdown(description=say("widgets.next.choice"))
+        self.append = widgets.Button(description=say("widgets.next.append"))
+        self.sample = widgets.Button(description=say("widgets.next.sample"))
+        self.series = say("widgets.next.series")  # the bars' name, in the language built in
         self.draws = 0  # key for the n-th sample: jax.random.key(draws), so runs repeat
         V = tokenizer.vocab_size
         self.top = min(top, V)
-        self.figure = bars_figure(
-            [""] * self.top, {"P(next | context)": np.zeros(self.top)}, ylim=None
-        )
+        self.figure = bars_figure([""] * self.top, {self.series: np.zeros(self.top)}, ylim=None)
         self.context.observe(self.guard(self.update), names="value")
         self.append.on_click(self.guard(lambda _: self._extend(self.choice.value)))
         self.sample.on_click(self.guard(lambda _: self._extend(self._draw())))
@@ -63,7 +65,7 @@ class NextTokenExplorer(Panel):
         ids, _ = encode_prompt(self.tokenizer, text)
         n = self.table.ndim
         if len(ids) < n - 1:
-            raise BadInput(f"A {n}-gram table needs at least {n - 1} tokens of context.")
+            raise BadInput(say("widgets.next.short_context", n=n, need=n - 1))
         return next_token_distribution(self.table, ids)
 
     def update(self, change: object = None) -> None:
@@ -79,10 +81,15 @@ class NextTokenExplorer(Panel):
         shown = self.probs[self.top_ids]
         update_bars(
             self.figure,
-            {"P(next | context)": shown},
+            {self.series: shown},
             labels=labels,
-            title=f"after {self.context.value[-30:]!r}: top {self.top} of "
-            f"{len(self.probs)} tokens ({shown.sum():.0%} of the mass)",
+            title=say(
+                "widgets.next.title",
+                context=repr(self.context.value[-30:]),
+                top=self.top,
+                total=len(self.probs),
+                mass=shown.sum(),
+            ),
         )
         self.show_figure()
 
@@ -120,21 +127,21 @@ def next_token_explorer(
     """
     if model is not None:
         if tokenizer is None:
-            raise ValueError("next_token_explorer(model=...) also needs tokenizer=..., got None")
+            raise ValueError(say("widgets.needs_tokenizer", widget="next_token_explorer"))
         return NextTokenExplorer(tokenizer, context, top, model=model)
     if table is None:
         from llmlab.data import load_text
         from llmlab.tokenizer import CharTokenizer
 
         if not isinstance(n, int) or not 2 <= n <= 4:
-            raise ValueError(f"n must be 2, 3 or 4 (a table of V**n counts), got {n!r}")
+            raise ValueError(say("widgets.next.bad_n", value=repr(n)))
         text = load_text("shakespeare") if text is None else text
         tokenizer = CharTokenizer.from_text(text) if tokenizer is None else tokenizer
         table = ngram_counts(np.array(tokenizer.encode(text)), n, tokenizer.vocab_size)
     elif tokenizer is None:
-        raise ValueError("next_token_explorer(table, ...) also needs the table's tokenizer")
+        raise ValueError(say("widgets.next.table_needs_tokenizer"))
     table = np.asarray(table)
     V = tokenizer.vocab_size
     if table.ndim < 1 or table.shape != (V,) * table.ndim:
-        raise ValueError(f"table must have shape (V,)*n with V = {V}, got {table.shape}")
+        raise ValueError(say("widgets.next.bad_table", V=V, shape=table.shape))
     return NextTokenExplorer(tokenizer, context, top, table=conditional_distribution(table))

@@ -35,6 +35,8 @@ from IPython.display import display
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 
+from llmlab.i18n import say
+
 _VIEW_MIME = "application/vnd.jupyter.widget-view+json"
 
 
@@ -46,7 +48,9 @@ def check_seed(value: Any) -> int:
     """A seed box's value as an int that `jax.random.key` and int32 accept, else BadInput."""
     low, high = -(2**31), 2**31 - 1
     if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
-        raise BadInput(f"seed must be a whole number from {low:,} to {high:,}, got {value!r}")
+        raise BadInput(
+            say("widgets.seed_range", low=f"{low:,}", high=f"{high:,}", value=repr(value))
+        )
     return value
 
 
@@ -126,7 +130,7 @@ class Panel(widgets.VBox):
                 text = html.escape(traceback.format_exc())
                 self.error.value = (
                     '<pre style="color:#b00020;white-space:pre-wrap;font-size:11px">'
-                    f"Error in this widget (please report it):\n{text}</pre>"
+                    f"{html.escape(say('widgets.bug'))}\n{text}</pre>"
                 )
                 raise
 

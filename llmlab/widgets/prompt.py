@@ -16,6 +16,7 @@ import jax.numpy as jnp
 import numpy as np
 from flax import nnx
 
+from llmlab.i18n import say
 from llmlab.widgets.panel import BadInput
 
 
@@ -24,7 +25,7 @@ def block_size_of(model: Any) -> int:
     config = getattr(model, "config", None)
     size = getattr(config, "block_size", None)
     if not isinstance(size, int):
-        raise TypeError(f"expected a model with config.block_size (an llmlab GPT), got {model!r}")
+        raise TypeError(say("widgets.no_block_size", model=repr(model)))
     return size
 
 
@@ -39,19 +40,16 @@ def encode_prompt(
     Example: encode_prompt(CharTokenizer.from_text("ab"), "ba") -> ([1, 0], '')
     """
     if not text:
-        raise BadInput("Type some text first: the prompt is empty.")
+        raise BadInput(say("widgets.prompt_empty"))
     try:
         ids = list(tokenizer.encode(text))
     except (ValueError, KeyError) as exc:
-        raise BadInput(f"Cannot encode this text: {exc}") from None
+        raise BadInput(say("widgets.cannot_encode", reason=exc)) from None
     if not ids:
-        raise BadInput("This text encodes to no tokens at all.")
+        raise BadInput(say("widgets.no_tokens"))
     note = ""
     if block_size is not None and len(ids) > block_size:
-        note = (
-            f"The prompt has {len(ids)} tokens but the model sees only {block_size}: "
-            f"using the last {block_size}."
-        )
+        note = say("widgets.prompt_cropped", n=len(ids), block_size=block_size)
         ids = ids[-block_size:]
     return ids, note
 

@@ -16,6 +16,7 @@ import jax
 import jax.numpy as jnp
 import numpy as np
 
+from llmlab.i18n import say
 from llmlab.sampling import entropy, probabilities, sample
 from llmlab.widgets.panel import Panel, check_seed
 from llmlab.widgets.prompt import block_size_of, encode_prompt, next_token_logits
@@ -47,7 +48,8 @@ class TemperatureExplorer(Panel):
     """Controls: temperature, top_k, top_p, num_samples, seed (and prompt with a model).
 
     Attributes after each update: probs (V,) the distribution sampled from, counts (V,) the
-    sample counts, entropy (nats); figure with series "T = 1" (before), "after", "samples".
+    sample counts, entropy (nats); figure with series "T = 1" (before), `after` and `sampled`
+    (their names: "after" and "samples" in English).
     """
 
     def __init__(self, logits, labels, *, model=None, tokenizer=None, prompt="", max_bars=12):
@@ -57,18 +59,24 @@ class TemperatureExplorer(Panel):
         self.labels = list(labels)
         V = self.logits.shape[-1]
         self.temperature = widgets.FloatSlider(
-            value=1.0, min=0.0, max=3.0, step=0.05, description="temperature"
+            value=1.0, min=0.0, max=3.0, step=0.05, description=say("widgets.temperature")
         )
         self.top_k = widgets.IntSlider(value=V, min=1, max=V, description="top-k")
         self.top_p = widgets.FloatSlider(
             value=1.0, min=0.05, max=1.0, step=0.05, description="top-p"
         )
         self.num_samples = widgets.IntSlider(
-            value=200, min=1, max=MAX_SAMPLES, description="samples"
+            value=200, min=1, max=MAX_SAMPLES, description=say("widgets.temperature.samples")
         )
-        self.seed = widgets.IntText(value=0, description="seed")
-        self.prompt = widgets.Text(value=prompt, description="prompt", continuous_update=False)
+        self.seed = widgets.IntText(value=0, description=say("widgets.seed"))
+        self.prompt = widgets.Text(
+            value=prompt, description=say("widgets.prompt"), continuous_update=False
+        )
         self.readout = widgets.HTML()
+        # the series' names, in the language the widget was built in
+        self.after = say("widgets.temperature.after")
+        self.sampled = say("widgets.temperature.sampled")
+        self.other = say("widgets.temperature.other")
         self._build_figure()
         update = self.guard(self.update)
         for control in (self.temperature, self.top_k, self.top_p, self.num_samples, self.seed):
@@ -103,14 +111,14 @@ class TemperatureExplorer(Panel):
         self.shown = self._shown()
         names = [self.labels[i] for i in self.shown]
         if len(self.shown) < len(self.labels):
-            names.append("(other)")
+            names.append(self.other)
         self.before = np.asarray(probabilities(self.logits))
         if self.figure is not None and len(self.figure.axes[0].containers[0]) == len(names):
             update_bars(self.figure, {"T = 1": self._bars(self.before)}, labels=names)
             return
         zeros = np.zeros(len(names))
         self.figure = bars_figure(
-            names, {"T = 1": self._bars(self.before), "after": zeros, "samples": zeros}
+            names, {"T = 1": self._bars(self.before), self.after: zeros, self.sampled: zeros}
         )
 
     def _new_prompt(self, change: object = None) -> None:
@@ -134,21 +142,18 @@ class TemperatureExplorer(Panel):
         self.probs, self.entropy, self.counts = np.asarray(probs), float(ent), np.asarray(counts)
         n = self.num_samples.value
         kept = int((self.probs > 0).sum())
-        title = (
-            f"T = {self.temperature.value:g}: entropy {self.entropy:.2f} nats "
-            f"(T = 1: {float(entropy(self.before)):.2f}); {kept} tokens can be drawn"
-        )
+        before = float(entropy(self.before))
+        title = say("widgets.temperature.title", t=self.temperature.value,
+                    entropy=self.entropy, before=before, kept=kept)  # fmt: skip
         update_bars(
             self.figure,
-            {"after": self._bars(self.probs), "samples": self._bars(self.counts / n)},
+            {self.after: self._bars(self.probs), self.sampled: self._bars(self.counts / n)},
             title=title,
         )
         top = int(np.argmax(self.counts))
-        self.readout.value = (
-            f"entropy {self.entropy:.2f} nats · {kept} tokens can be drawn<br>"
-            f"{n} samples: most often <b>{html.escape(self.labels[top])}</b> "
-            f"({self.counts[top]} times)"
-        )
+        self.readout.value = say("widgets.temperature.readout", entropy=self.entropy, kept=kept,
+                                 n=n, token=html.escape(self.labels[top]),
+                                 count=self.counts[top])  # fmt: skip
         self.show_figure()
 
     def fallback_html(self) -> str:
@@ -175,7 +180,7 @@ def temperature_explorer(
     """
     if model is not None:
         if tokenizer is None:
-            raise ValueError("temperature_explorer(model=...) also needs tokenizer=..., got None")
+            raise ValueError(say("widgets.needs_tokenizer", widget="temperature_explorer"))
         ids, _ = encode_prompt(tokenizer, prompt or "\n", block_size_of(model))
         logits = next_token_logits(model, ids)
         labels = [tokenizer.decode([i]) for i in range(len(logits))]
@@ -191,9 +196,9 @@ def temperature_explorer(
         logits, labels = np.log(np.array(BOY_PROBS, np.float32)), BOY_WORDS
     logits = np.asarray(logits, np.float32)
     if logits.ndim != 1 or logits.shape[0] < 1:
-        raise ValueError(f"logits must have shape (V,), got {logits.shape}")
+        raise ValueError(say("widgets.temperature.bad_logits", shape=logits.shape))
     if labels is None:
         labels = [str(i) for i in range(logits.shape[0])]
     if len(labels) != logits.shape[0]:
-        raise ValueError(f"need one label per logit ({logits.shape[0]}), got {len(labels)}")
+        raise ValueError(say("widgets.temperature.label_count", n=logits.shape[0], got=len(labels)))
     return TemperatureExplorer(logits, labels, max_bars=max_bars)

@@ -8,6 +8,7 @@ from typing import Any
 
 import ipywidgets as widgets
 
+from llmlab.i18n import say
 from llmlab.tokenizer import BPETokenizer, build_vocab, get_stats, merge, render_token
 from llmlab.widgets.panel import BadInput, Panel
 from llmlab.widgets.render.tokens import labelled_rows_html, token_boxes_html
@@ -16,6 +17,12 @@ DEFAULT_TEXT = "The boy went to the park. 床前明月光，疑是地上霜。"
 # Characters drawn as boxes: each costs about 700 bytes of HTML in three rows, so a whole
 # corpus pasted in would send the browser hundreds of megabytes. Counts cover all the text.
 MAX_SHOWN = 1000
+# the rows' titles, in the learner's language (`counts` keeps the English names as keys)
+_ROW_KEYS = {
+    "characters": "widgets.tokens.characters",
+    "bytes": "widgets.tokens.bytes",
+    "BPE tokens": "widgets.tokens.bpe",
+}
 
 
 def default_bpe(vocab_size: int = 512) -> BPETokenizer:
@@ -62,7 +69,7 @@ class TokenViewer(Panel):
     def __init__(self, text: str, bpe: Any):
         super().__init__()
         self.bpe = bpe
-        self.text = widgets.Textarea(value=text, description="text", rows=2)
+        self.text = widgets.Textarea(value=text, description=say("widgets.text"), rows=2)
         self.view = widgets.HTML()
         self.counts: dict[str, int] = {}
         self.text.observe(self.guard(self.update), names="value")
@@ -75,26 +82,26 @@ class TokenViewer(Panel):
         if not text:
             self.view.value = ""
             self.counts = {}
-            raise BadInput("Type some text to see its tokens.")
+            raise BadInput(say("widgets.tokens.empty"))
         rows = token_rows(text[:MAX_SHOWN], self.bpe)
         self.counts = {name: len(ids) for name, (_, ids, _) in rows.items()}
         if len(text) > MAX_SHOWN:
             self.counts = {"characters": len(text), "bytes": len(text.encode("utf-8")),
                            "BPE tokens": len(self.bpe.encode(text))}  # fmt: skip
-            self.say(f"Showing the first {MAX_SHOWN:,} of {len(text):,} characters as boxes; "
-                     "the counts below are for the whole text.", kind="info")  # fmt: skip
+            self.say(say("widgets.tokens.too_long", shown=MAX_SHOWN, total=len(text)),
+                     kind="info")  # fmt: skip
         n_bytes, n_bpe = self.counts["bytes"], self.counts["BPE tokens"]
-        summary = (
-            f'<div style="margin-top:4px">{self.counts["characters"]} characters · {n_bytes} bytes'
-            f" · {n_bpe} BPE tokens (vocabulary {self.bpe.vocab_size}): "
-            f"{n_bytes / n_bpe:.2f} bytes per token</div>"
-        )
+        line = say("widgets.tokens.summary", chars=self.counts["characters"], n_bytes=n_bytes,
+                   n_bpe=n_bpe, vocab=self.bpe.vocab_size, ratio=n_bytes / n_bpe)  # fmt: skip
+        summary = f'<div style="margin-top:4px">{line}</div>'
         self.view.value = (
             labelled_rows_html(
                 [
-                    (f"{name} ({len(ids)})", token_boxes_html(*row))
+                    (
+                        say("widgets.tokens.row", name=say(_ROW_KEYS[name]), n=len(row[1])),
+                        token_boxes_html(*row),
+                    )
                     for name, row in rows.items()
-                    for ids in [row[1]]
                 ]
             )
             + summary
@@ -112,7 +119,7 @@ def token_viewer(text: str = DEFAULT_TEXT, bpe: Any = None) -> TokenViewer:
     Example: w = token_viewer("床前明月光"); w.counts  # {'characters': 5, 'bytes': 15, ...}
     """
     if not isinstance(text, str):
-        raise TypeError(f"text must be a str, got {type(text).__name__}")
+        raise TypeError(say("widgets.tokens.text_type", kind=type(text).__name__))
     return TokenViewer(text, default_bpe() if bpe is None else bpe)
 
 
@@ -148,10 +155,14 @@ class MergeStepper(Panel):
     def __init__(self, text: str, num_merges: int):
         super().__init__()
         self.num_merges = num_merges
-        self.text = widgets.Text(value=text, description="text", continuous_update=False)
-        self.step = widgets.IntSlider(value=0, min=0, max=1, description="merges")
-        self.previous = widgets.Button(description="◀ previous")
-        self.next = widgets.Button(description="next ▶")
+        self.text = widgets.Text(
+            value=text, description=say("widgets.text"), continuous_update=False
+        )
+        self.step = widgets.IntSlider(
+            value=0, min=0, max=1, description=say("widgets.merges.slider")
+        )
+        self.previous = widgets.Button(description=say("widgets.merges.previous"))
+        self.next = widgets.Button(description=say("widgets.merges.next"))
         self.view = widgets.HTML()
         self.ids: list[int] = []
         self.text.observe(self.guard(self._new_text), names="value")
@@ -178,24 +189,25 @@ class MergeStepper(Panel):
         """Show the tokens after `step` merges and the merges made so far."""
         if not self.text.value:
             self.view.value, self.ids = "", []
-            raise BadInput("Type a short text to train BPE on.")
+            raise BadInput(say("widgets.merges.empty"))
         k = min(self.step.value, len(self.history))
         self.ids = self.history[k - 1][0] if k else self.bytes
         pieces = [render_token(self.vocab[i]) for i in self.ids]
         lines = [
-            f"merge {j + 1}: ({a}, {b}) → {256 + j} "
-            f"'{html.escape(render_token(self.vocab[256 + j]))}' (seen {count} times)"
+            say("widgets.merges.line", j=j + 1, a=a, b=b, new=256 + j,
+                piece=html.escape(render_token(self.vocab[256 + j])), count=count)
             for j, (_, (a, b), count) in enumerate(self.history[:k])
-        ]
-        done = "" if self.history else " — no pair occurs twice: nothing to merge"
+        ]  # fmt: skip
+        done = "" if self.history else say("widgets.merges.nothing")
+        header = say("widgets.merges.header", n=len(self.ids), k=k, n_bytes=len(self.bytes),
+                     done=done)  # fmt: skip
         self.view.value = labelled_rows_html(
             [
+                (header, token_boxes_html(pieces, self.ids)),
                 (
-                    f"{len(self.ids)} tokens after {k} merges "
-                    f"(started from {len(self.bytes)} bytes){done}",
-                    token_boxes_html(pieces, self.ids),
+                    say("widgets.merges.so_far"),
+                    "<br>".join(lines) or "<br>" + say("widgets.merges.none_yet"),
                 ),
-                ("merges so far", "<br>".join(lines) or "<br>none yet"),
             ]
         )
 
@@ -211,7 +223,7 @@ def merge_stepper(
     Example: w = merge_stepper("aaabdaaabac"); w.next.click()  # first merge: (97, 97) -> 256
     """
     if not isinstance(text, str):
-        raise TypeError(f"text must be a str, got {type(text).__name__}")
+        raise TypeError(say("widgets.tokens.text_type", kind=type(text).__name__))
     if isinstance(num_merges, bool) or not isinstance(num_merges, int) or num_merges < 1:
-        raise ValueError(f"num_merges must be an int >= 1, got {num_merges!r}")
+        raise ValueError(say("widgets.merges.bad_count", value=repr(num_merges)))
     return MergeStepper(text, num_merges)

@@ -25,6 +25,7 @@ from typing import Any
 import ipywidgets as widgets
 import jax
 
+from llmlab.i18n import say
 from llmlab.widgets.panel import BadInput, Panel
 from llmlab.widgets.render.curves import curves_figure, update_curves
 
@@ -53,9 +54,13 @@ class TrainingDashboard(Panel):
         self._stop, self._resume, self._parked = (threading.Event() for _ in range(3))
         self._target, self._paused_for, self._closing = 0, 0.0, False
         self._last_draw = 0.0
-        self.steps = widgets.IntText(value=200, description="steps")
-        self.train_button = widgets.Button(description="Train", button_style="success")
-        self.stop_button = widgets.Button(description="Stop", button_style="danger")
+        self.steps = widgets.IntText(value=200, description=say("widgets.training.steps"))
+        self.train_button = widgets.Button(
+            description=say("widgets.training.train"), button_style="success"
+        )
+        self.stop_button = widgets.Button(
+            description=say("widgets.training.stop"), button_style="danger"
+        )
         self.status = widgets.HTML()
         self.sample = widgets.HTML()
         self.figure = curves_figure(self.runs)
@@ -75,16 +80,18 @@ class TrainingDashboard(Panel):
         for a fit call of your own."""
         record = dict(record)
         if "step" not in record or "train_loss" not in record:
-            raise ValueError(f"a record needs 'step' and 'train_loss', got keys {sorted(record)}")
+            raise ValueError(say("widgets.training.bad_record", keys=sorted(record)))
         self.runs[self.run_name].append(record)
         val = record.get("val_loss")
-        self.status.value = (
-            f"<b>{self.run_name}</b> · step {record['step']} · train loss "
-            f"{record['train_loss']:.4f}"
-            + (f" · val loss {val:.4f}" if val is not None else "")
-            + (f" · {record['tokens_per_s']:,.0f} tokens/s" if "tokens_per_s" in record else "")
-            + (f" · {record['elapsed']:.1f} s" if "elapsed" in record else "")
-        )
+        parts = [say("widgets.training.status", run=self.run_name, step=record["step"],
+                     loss=record["train_loss"])]  # fmt: skip
+        if val is not None:
+            parts.append(say("widgets.training.status_val", loss=val))
+        if "tokens_per_s" in record:
+            parts.append(say("widgets.training.status_speed", speed=record["tokens_per_s"]))
+        if "elapsed" in record:
+            parts.append(say("widgets.training.status_time", seconds=record["elapsed"]))
+        self.status.value = "".join(parts)
         self._draw(force=val is not None)
         return not self._stop.is_set()
 
@@ -106,17 +113,14 @@ class TrainingDashboard(Panel):
         """Train `steps` more steps (default: to cfg.max_steps) in the background; returns at
         once with the worker thread. This is what the Train button does."""
         if self.model is None:
-            raise BadInput("This dashboard only plots records: it was made without a model.")
+            raise BadInput(say("widgets.training.no_model"))
         if self.thread is not None and self.thread.is_alive() and not self._parked.is_set():
-            raise BadInput("Already training: press Stop first, or wait.")
+            raise BadInput(say("widgets.training.busy"))
         if self.step >= self.cfg.max_steps:
-            raise BadInput(
-                f"This run reached cfg.max_steps = {self.cfg.max_steps}; start a new run "
-                f"(dash.new_run(...)) with a larger max_steps to train more."
-            )
+            raise BadInput(say("widgets.training.at_max", max_steps=self.cfg.max_steps))
         if steps is not None and (isinstance(steps, bool) or not isinstance(steps, int)
                                   or steps < 1):  # fmt: skip
-            raise BadInput(f"steps must be a whole number >= 1, got {steps!r}")
+            raise BadInput(say("widgets.training.bad_steps", value=repr(steps)))
         self._target = self.cfg.max_steps if steps is None else self.step + steps
         self._stop.clear()
         self._parked.clear()
@@ -149,7 +153,7 @@ class TrainingDashboard(Panel):
         """Pause the run after its current few steps (the Stop button); Train continues it."""
         self._stop.set()
         if self.thread is not None and self.thread.is_alive() and not self._parked.is_set():
-            self.say("Stopping after the current steps...", kind="info")
+            self.say(say("widgets.training.stopping"), kind="info")
 
     def wait(self, timeout: float | None = None) -> bool:
         """Block until the worker is paused or finished; False if the timeout came first."""
@@ -188,20 +192,21 @@ class TrainingDashboard(Panel):
             if history.stopped is not None:  # diverged (NaN loss) or interrupted: say why
                 self.say(history.stopped)
             elif not self._closing:
-                self.say(f"Finished: step {self.step} of {self.cfg.max_steps}.", kind="info")
+                self.say(
+                    say("widgets.training.finished", step=self.step, max_steps=self.cfg.max_steps),
+                    kind="info",
+                )
         except Exception as exc:  # the guard has already shown the traceback in the widget
             self.failure = exc
-            self.say(f"Training failed at step {self.step}, and its optimiser state with it: "
-                     "Train would go on from these weights with a fresh Adam state.")  # fmt: skip
+            self.say(say("widgets.training.failed", step=self.step))
         finally:
             self._parked.set()
 
     def _park(self) -> bool:
         """Inside fit's callback: wait for Train (True: go on) or for the run's end (False)."""
         self._draw(force=True)
-        word = "Stopped" if self._stop.is_set() else "Paused"
-        self.say(f"{word} at step {self.step} of {self.cfg.max_steps}: press Train to continue.",
-                 kind="info")  # fmt: skip
+        key = "widgets.training.stopped" if self._stop.is_set() else "widgets.training.paused"
+        self.say(say(key, step=self.step, max_steps=self.cfg.max_steps), kind="info")
         tick = time.perf_counter()
         self._parked.set()
         self._resume.wait()
@@ -226,9 +231,9 @@ class TrainingDashboard(Panel):
     def new_run(self, name: str, model: Any = None, cfg: Any = None) -> None:
         """Start another run on the same plot (earlier runs stay, for comparison)."""
         if name in self.runs:
-            raise ValueError(f"a run called {name!r} exists already; pick a new name")
+            raise ValueError(say("widgets.training.run_exists", name=repr(name)))
         if self.thread is not None and self.thread.is_alive() and not self._parked.is_set():
-            raise BadInput("Stop the current run before starting a new one.")
+            raise BadInput(say("widgets.training.stop_first"))
         self.finish()
         self.model = self.model if model is None else model
         self.cfg = self.cfg if cfg is None else cfg
@@ -249,7 +254,8 @@ class TrainingDashboard(Panel):
         try:
             ids = self.tokenizer.encode(self.prompt)
         except (ValueError, KeyError) as exc:  # a prompt set later: say so where samples go
-            self.sample.value = f"<b>no sample at step {step}</b>: {html.escape(str(exc))}"
+            reason = html.escape(str(exc))
+            self.sample.value = say("widgets.training.no_sample", step=step, reason=reason)
             return
         # use_cache=False: one small compiled step instead of two (prefill and decode), which
         # matters more than speed for a short sample.
@@ -258,8 +264,8 @@ class TrainingDashboard(Panel):
         text = self.tokenizer.decode(new)
         self.samples.append((step, text))
         self.sample.value = (
-            f"<b>sample at step {step}</b>"
-            f'<pre style="white-space:pre-wrap">{html.escape(self.prompt + text)}</pre>'
+            say("widgets.training.sample", step=step)
+            + f'<pre style="white-space:pre-wrap">{html.escape(self.prompt + text)}</pre>'
         )
 
     def fallback_html(self) -> str:
@@ -276,7 +282,7 @@ def training_dashboard(
     prompt: str = "\n",
     sample_every: int | None = None,
     sample_tokens: int = 100,
-    name: str = "run 1",
+    name: str | None = None,
     redraw_every: float = 0.5,
 ) -> TrainingDashboard:
     """Live train/val loss, tokens/s, elapsed time and samples, with Train and Stop buttons.
@@ -285,23 +291,27 @@ def training_dashboard(
     for notebooks and tests); the Train button trains in the background and Stop stops it;
     either continues the same run. sample_every (default cfg.eval_interval) steps it writes a
     sample from `prompt` (needs tokenizer). Without a model it only plots: pass
-    `dash.record` as a callback, or call it with your own records.
+    `dash.record` as a callback, or call it with your own records. name: the first run's
+    name in the legend (None: "run 1" in the learner's language).
 
     Example: dash = training_dashboard(model, train_ids, val_ids, cfg, tokenizer=tok)
              dash.run(200)
     """
     if model is not None:
         if train_data is None or val_data is None or cfg is None:
-            raise ValueError("training_dashboard(model, ...) also needs train_data, val_data, cfg")
+            raise ValueError(say("widgets.training.needs_data"))
         if sample_every is None:
             sample_every = cfg.eval_interval
     if prompt == "" and tokenizer is not None:
-        raise ValueError("prompt must not be empty: samples continue from it")
+        raise ValueError(say("widgets.training.empty_prompt"))
     if tokenizer is not None:
         try:
             tokenizer.encode(prompt)
         except (ValueError, KeyError) as exc:
-            raise ValueError(f"the sample prompt {prompt!r} cannot be encoded: {exc}") from None
+            raise ValueError(
+                say("widgets.training.bad_prompt", prompt=repr(prompt), reason=exc)
+            ) from None
+    name = say("widgets.training.first_run") if name is None else name
     return TrainingDashboard(model, train_data, val_data, cfg, tokenizer=tokenizer,
                              prompt=prompt, sample_every=sample_every,
                              sample_tokens=sample_tokens, name=name,

@@ -6,6 +6,7 @@ from fractions import Fraction
 
 import ipywidgets as widgets
 
+from llmlab.i18n import say
 from llmlab.probability import VennProbabilities, venn
 from llmlab.widgets.panel import BadInput, Panel
 from llmlab.widgets.render.venn import update_venn, venn_figure
@@ -13,7 +14,8 @@ from llmlab.widgets.render.venn import update_venn, venn_figure
 
 def _fraction_cell(value: Fraction | None, num: int, den: int) -> str:
     if value is None:
-        return f"<td>{num}/{den}</td><td colspan=2><i>undefined ({den} people)</i></td>"
+        undefined = say("widgets.venn.undefined", den=den)
+        return f"<td>{num}/{den}</td><td colspan=2><i>{undefined}</i></td>"
     reduced = f" = {value.numerator}/{value.denominator}" if value.denominator != den else ""
     return f"<td>{num}/{den}{reduced}</td><td>{float(value):.3f}</td>"
 
@@ -31,8 +33,10 @@ def probability_table_html(p: VennProbabilities, names: tuple[str, str]) -> str:
     ]
     body = "".join(f"<tr><td>{name}</td>{cells}</tr>" for name, cells in rows)
     return (
-        f"<table><tr><th>total</th><td colspan=2>{p.total} people</td></tr>"
-        f"<tr><th>event</th><th>fraction</th><th>decimal</th></tr>{body}</table>"
+        f"<table><tr><th>{say('widgets.venn.total')}</th>"
+        f"<td colspan=2>{say('widgets.venn.people', n=p.total)}</td></tr>"
+        f"<tr><th>{say('widgets.venn.event')}</th><th>{say('widgets.venn.fraction')}</th>"
+        f"<th>{say('widgets.venn.decimal')}</th></tr>{body}</table>"
     )
 
 
@@ -46,7 +50,12 @@ class VennExplorer(Panel):
     def __init__(self, counts: tuple[int, int, int, int], names: tuple[str, str], maximum: int):
         super().__init__()
         self.names = names
-        labels = (f"only {names[0]}", f"only {names[1]}", "both", "neither")
+        labels = (
+            say("widgets.venn.only", name=names[0]),
+            say("widgets.venn.only", name=names[1]),
+            say("widgets.venn.both"),
+            say("widgets.venn.neither"),
+        )
         self.only_a, self.only_b, self.both, self.neither = (
             widgets.IntSlider(value=v, min=0, max=maximum, description=label)
             for v, label in zip(counts, labels)
@@ -71,7 +80,7 @@ class VennExplorer(Panel):
     def _redraw(self, change: object = None) -> None:
         counts = tuple(s.value for s in self.sliders)
         if sum(counts) == 0:
-            raise BadInput("All four regions are 0: put at least one person somewhere.")
+            raise BadInput(say("widgets.venn.all_zero"))
         self.probabilities = venn(*counts)
         self.table.value = probability_table_html(self.probabilities, self.names)
         update_venn(self.figure, *counts)
@@ -87,13 +96,13 @@ def venn_explorer(
     both: int = 3,
     neither: int = 2,
     *,
-    names: tuple[str, str] = ("tennis", "football"),
+    names: tuple[str, str] | None = None,
     maximum: int = 20,
 ) -> VennExplorer:
     """Sliders for the four regions of a Venn diagram and the probabilities they give.
 
     Starts on the course's example: 14 people, 7 like tennis (A), 8 football (B), 3 both,
-    2 neither, so P(A∣B) = 3/8.
+    2 neither, so P(A∣B) = 3/8. names None: ("tennis", "football") in the learner's language.
 
     Example: w = venn_explorer(); w.both.value = 4  # P(A∣B) becomes 4/9
     """
@@ -101,5 +110,9 @@ def venn_explorer(
         ("only_a", "only_b", "both", "neither"), (only_a, only_b, both, neither)
     ):
         if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= maximum:
-            raise ValueError(f"{name} must be an int between 0 and {maximum}, got {value!r}")
+            raise ValueError(
+                say("widgets.venn.bad_count", name=name, maximum=maximum, value=repr(value))
+            )
+    if names is None:
+        names = (say("widgets.venn.tennis"), say("widgets.venn.football"))
     return VennExplorer((only_a, only_b, both, neither), tuple(names), maximum)

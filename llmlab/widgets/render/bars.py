@@ -11,6 +11,7 @@ from collections.abc import Mapping, Sequence
 import numpy as np
 from matplotlib.figure import Figure
 
+from llmlab.i18n import say
 from llmlab.widgets.render.labels import font_family, plot_label
 
 _COLOURS = ("#1f77b4", "#ff7f0e", "#2ca02c", "#d62728")
@@ -21,14 +22,15 @@ def bars_figure(
     series: Mapping[str, np.ndarray],
     *,
     title: str = "",
-    ylabel: str = "probability",
+    ylabel: str | None = None,
     ylim: float | None = 1.0,
     figsize: tuple[float, float] = (6.0, 3.0),
     words: bool = False,
 ) -> Figure:
     """Grouped bars: one group per label, one coloured bar per series.
 
-    Shapes: labels (V,); each series (V,). ylim None lets the y axis follow the data. Labels
+    Shapes: labels (V,); each series (V,). ylabel None: "probability" in the learner's
+    language (`llmlab.set_language`). ylim None lets the y axis follow the data. Labels
     are tokens (spaces shown as ␣, see `plot_label`) unless words=True (plain text).
 
     Example: bars_figure(["a", "b"], {"p": np.array([0.25, 0.75])}) -> 2 bars.
@@ -59,12 +61,14 @@ def bars_figure(
     ax.set_xticks(x, shown, fontfamily=font_family())
     if n > 12 and max(len(plot_label(s)) for s in labels) > 2:
         ax.tick_params(axis="x", labelrotation=90, labelsize=8)
-    ax.set_ylabel(ylabel)
+    family = font_family()
+    ax.set_ylabel(say("widgets.render.probability") if ylabel is None else ylabel,
+                  fontfamily=family)  # fmt: skip
     if ylim is not None:
         ax.set_ylim(0, ylim)
     if len(names) > 1:
-        ax.legend(loc="upper right", fontsize=8)
-    ax.set_title(title, fontsize=10, fontfamily=font_family())
+        ax.legend(loc="upper right", prop={"size": 8, "family": family})
+    ax.set_title(title, fontsize=10, fontfamily=family)
     return fig
 
 

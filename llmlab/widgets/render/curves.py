@@ -8,6 +8,9 @@ from typing import Any
 import numpy as np
 from matplotlib.figure import Figure
 
+from llmlab.i18n import say
+from llmlab.widgets.render.labels import font_family
+
 _COLOURS = ("#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b")
 Records = Sequence[Mapping[str, Any]]
 
@@ -30,8 +33,8 @@ def curves_figure(runs: Mapping[str, Records] | None = None) -> Figure:
     """
     fig = Figure(figsize=(6.4, 3.4), layout="constrained")
     ax = fig.add_subplot()
-    ax.set_xlabel("step")
-    ax.set_ylabel("loss (nats per token)")
+    ax.set_xlabel(say("widgets.render.step"), fontfamily=font_family())
+    ax.set_ylabel(say("widgets.render.loss_axis"), fontfamily=font_family())
     ax.grid(alpha=0.3)
     update_curves(fig, runs or {})
     return fig
@@ -51,13 +54,14 @@ def update_curves(fig: Figure, runs: Mapping[str, Records]) -> None:
         for column, style in (("train_loss", "-"), ("val_loss", "--o")):
             gid = f"{name}/{column}"
             if gid not in lines:
-                label = f"{name}: {'train' if column == 'train_loss' else 'validation'}"
+                kind = "train_line" if column == "train_loss" else "val_line"
+                label = say(f"widgets.render.{kind}", name=name)
                 (lines[gid],) = ax.plot([], [], style, color=colour, label=label, gid=gid,
                                         markersize=4)  # fmt: skip
                 added = True
             lines[gid].set_data(*_column(records, column))
     if added:
-        ax.legend(loc="upper right", fontsize=8)
+        ax.legend(loc="upper right", prop={"size": 8, "family": font_family()})
     ax.relim()
     ax.autoscale_view()
 

@@ -9,6 +9,7 @@ from matplotlib import colormaps
 from matplotlib.figure import Figure
 from matplotlib.patches import Polygon
 
+from llmlab.i18n import say
 from llmlab.widgets.render.labels import font_family, plot_label
 
 
@@ -39,9 +40,11 @@ def attention_figure(weights: np.ndarray, labels: Sequence[str], title: str = ""
     ax.add_patch(
         Polygon(_future_corners(1), closed=True, fill=False, hatch="//", edgecolor="#999", lw=0)
     )
-    ax.set_xlabel("key s: token looked at")
-    ax.set_ylabel("query t: token looking")
-    fig.colorbar(image, cax=colorbar_ax, label="attention weight")
+    family = font_family()
+    ax.set_xlabel(say("widgets.render.key_axis"), fontfamily=family)
+    ax.set_ylabel(say("widgets.render.query_axis"), fontfamily=family)
+    colorbar = fig.colorbar(image, cax=colorbar_ax)
+    colorbar.set_label(say("widgets.render.attention_weight"), fontfamily=family)
     update_attention(fig, weights, title=title, labels=labels)
     return fig
 

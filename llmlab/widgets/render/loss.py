@@ -7,6 +7,7 @@ from collections.abc import Sequence
 import numpy as np
 from matplotlib.figure import Figure
 
+from llmlab.i18n import say
 from llmlab.widgets.render.labels import font_family, plot_label
 
 
@@ -26,16 +27,18 @@ def loss_figure(labels: Sequence[str], probs: np.ndarray, target: int) -> Figure
     p = np.linspace(0.01, 1.0, 200)
     curve.plot(p, -np.log(p), color="#555")
     curve.plot([], [], "o", color="#d62728", markersize=8, gid="point")
-    curve.set_xlabel("p = probability given to the right token")
+    family = font_family()
+    curve.set_xlabel(say("widgets.render.p_axis"), fontfamily=family)
     curve.set_ylabel("loss = −ln p")
     curve.set_xlim(0, 1.02)
     curve.set_ylim(0, 4.8)
     x = np.arange(len(labels))
-    bars.bar(x, probs, 0.6, color="#1f77b4", label="predicted")
-    bars.bar(x, np.zeros(len(labels)), 0.6, fill=False, edgecolor="#d62728", lw=2, label="target")
-    bars.set_xticks(x, [plot_label(s) for s in labels], fontfamily=font_family())
+    bars.bar(x, probs, 0.6, color="#1f77b4", label=say("widgets.render.predicted"))
+    bars.bar(x, np.zeros(len(labels)), 0.6, fill=False, edgecolor="#d62728", lw=2,
+             label=say("widgets.render.target"))  # fmt: skip
+    bars.set_xticks(x, [plot_label(s) for s in labels], fontfamily=family)
     bars.set_ylim(0, 1.05)
-    bars.legend(loc="upper right", fontsize=8)
+    bars.legend(loc="upper right", prop={"size": 8, "family": family})
     update_loss(fig, probs, target)
     return fig
 

@@ -7,6 +7,7 @@ from collections.abc import Sequence
 import numpy as np
 from matplotlib.figure import Figure
 
+from llmlab.i18n import say
 from llmlab.widgets.render.labels import font_family, plot_label
 from llmlab.widgets.render.placement import label_size, place_labels
 
@@ -71,8 +72,8 @@ def embedding_figure(
                     gid="mark", fontfamily=family, zorder=5,
                     arrowprops={"arrowstyle": "-", "lw": 0.6, "color": "#999", "shrinkA": 1,
                                 "shrinkB": 4})  # fmt: skip
-    ax.set_xlabel(f"PCA direction 1 ({explained[0]:.0%} of the variance)")
-    ax.set_ylabel(f"PCA direction 2 ({explained[1]:.0%})")
+    ax.set_xlabel(say("widgets.render.pca_1", share=explained[0]), fontfamily=family)
+    ax.set_ylabel(say("widgets.render.pca_2", share=explained[1]), fontfamily=family)
     return fig
 
 
@@ -95,7 +96,9 @@ def mark_neighbours(
         text.set_text(plot_label(labels[i]))
         text.set_color("#d62728" if i == index else "#b35900")
     _spread(ax, [t for t in marks if t.get_text()])
-    title = f"{plot_label(labels[index])} and its {len(neighbours)} nearest neighbours (cosine)"
+    title = say(
+        "widgets.render.neighbours_title", token=plot_label(labels[index]), k=len(neighbours)
+    )
     ax.set_title(title, fontsize=10, fontfamily=font_family())
 
 

@@ -5,6 +5,8 @@ from __future__ import annotations
 from matplotlib.figure import Figure
 from matplotlib.patches import Circle, Rectangle
 
+from llmlab.widgets.render.labels import font_family
+
 _REGIONS = ("only_a", "only_b", "both", "neither")
 
 
@@ -27,8 +29,9 @@ def venn_figure(
     ax.add_patch(Rectangle((0.2, 0.2), 9.6, 6.1, fill=False, lw=1.2, color="#444"))
     ax.add_patch(Circle((3.9, 3.1), 2.3, alpha=0.35, color="#1f77b4"))
     ax.add_patch(Circle((6.1, 3.1), 2.3, alpha=0.35, color="#ff7f0e"))
-    ax.text(2.2, 5.7, names[0], ha="center", fontsize=11, color="#1f4e79")
-    ax.text(7.8, 5.7, names[1], ha="center", fontsize=11, color="#a64d00")
+    family = font_family()  # set names may be Chinese (网球, 足球)
+    ax.text(2.2, 5.7, names[0], ha="center", fontsize=11, color="#1f4e79", fontfamily=family)
+    ax.text(7.8, 5.7, names[1], ha="center", fontsize=11, color="#a64d00", fontfamily=family)
     places = {"only_a": (2.8, 3.1), "only_b": (7.2, 3.1), "both": (5.0, 3.1), "neither": (9.0, 0.7)}
     for name, (x, y) in places.items():
         ax.text(x, y, "", ha="center", va="center", fontsize=16, gid=name)
