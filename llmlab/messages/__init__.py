@@ -8,9 +8,9 @@ in both languages (tests/test_i18n.py checks every entry).
 
 from __future__ import annotations
 
-from llmlab.messages import environment, errors, model_widgets, progress, widgets
+from llmlab.messages import environment, errors, hub, model_widgets, progress, widgets
 
-AREAS = (environment, errors, widgets, model_widgets, progress)
+AREAS = (environment, errors, widgets, model_widgets, progress, hub)
 
 
 def _merge() -> dict[str, dict[str, str]]:
