@@ -44,13 +44,14 @@ from llmlab.grading.core import (
     run_check,
 )
 from llmlab.grading.report import MIME_CHECK, MIME_SCORE, show_result, show_score
+from llmlab.i18n import say
 
 
 def check(task_id: str, fn: object = None, *, timeout: float | None = None) -> None:
     """Check the learner's `fn` for `task_id` and show ✅ or ❌; never raises."""
     if not isinstance(task_id, str):  # check(my_function): the task name is missing
         name = getattr(task_id, "__name__", "task")
-        message = f'check needs the task name first, as in check("{name}", {name}).'
+        message = say("grading.core.name_first", name=name)
         result = Result(str(name), "", False, message, "", 0, 0.0)
     else:
         result = run_check(task_id, fn, timeout=timeout)

@@ -22,9 +22,6 @@ def random_array(rng: np.random.Generator, *shape: int) -> jnp.ndarray:
     LESSON,
     "causal_mask",
     references=("llmlab.attention.causal_mask",),
-    title="The causal mask",
-    hint="Position t may look at positions 0..t (itself and the past): jnp.tril of a (T, T) "
-    "matrix of ones, as booleans.",
 )
 def check_causal_mask(fn, rng):
     for T in [int(rng.integers(4, 9)), 1, 2]:
@@ -47,9 +44,6 @@ def check_causal_mask(fn, rng):
     LESSON,
     "attention",
     references=("llmlab.attention.attention",),
-    title="Scaled dot-product attention",
-    hint="scores = q @ k.swapaxes(-1, -2) / sqrt(D); jnp.where(mask, scores, -1e30) where the "
-    "mask is False; softmax over the last axis; then weights @ v.",
 )
 def check_attention(fn, rng):
     T, D = int(rng.integers(3, 7)), int(rng.integers(4, 9))
@@ -95,9 +89,6 @@ def split_reference(x, n_head):
 @task(
     LESSON,
     "split_heads",
-    title="Split the channels into heads",
-    hint="(B, T, C) -> reshape to (B, T, H, D) -> transpose to (B, H, T, D). Reshaping straight "
-    "to (B, H, T, D) mixes positions into heads.",
 )
 def check_split_heads(fn, rng):
     for B, T, H, D in [(2, int(rng.integers(3, 6)), 4, 3), (1, 1, 2, 5), (3, 4, 1, 6)]:
@@ -116,9 +107,6 @@ def check_split_heads(fn, rng):
 @task(
     LESSON,
     "merge_heads",
-    title="Merge the heads back",
-    hint="(B, H, T, D) -> transpose to (B, T, H, D) -> reshape to (B, T, H * D): the exact "
-    "reverse of split_heads.",
 )
 def check_merge_heads(fn, rng):
     for B, T, H, D in [(2, int(rng.integers(3, 6)), 4, 3), (1, 1, 2, 5)]:

@@ -16,8 +16,6 @@ LESSON = "05_embeddings"
 @task(
     LESSON,
     "one_hot",
-    title="One-hot vectors",
-    hint="Compare each id with jnp.arange(V): (ids[..., None] == jnp.arange(V)).astype(float).",
 )
 def check_one_hot(fn, rng):
     V = int(rng.integers(4, 10))
@@ -34,9 +32,6 @@ def check_one_hot(fn, rng):
 @task(
     LESSON,
     "embed",
-    title="Embedding lookup",
-    hint="Row i of the table is the vector of token i, so table[ids] looks them all up; "
-    "it equals one_hot(ids) @ table.",
 )
 def check_embed(fn, rng):
     V, C = int(rng.integers(5, 12)), int(rng.integers(2, 6))
@@ -51,9 +46,6 @@ def check_embed(fn, rng):
 @task(
     LESSON,
     "cosine_similarity",
-    title="Cosine similarity",
-    hint="cos = (a · b) / (|a| |b|) along the last axis: jnp.sum(a * b, axis=-1) divided by "
-    "jnp.linalg.norm(a, axis=-1) * jnp.linalg.norm(b, axis=-1).",
 )
 def check_cosine_similarity(fn, rng):
     C = int(rng.integers(3, 8))
@@ -83,9 +75,6 @@ def check_cosine_similarity(fn, rng):
 @task(
     LESSON,
     "context_windows",
-    title="Training windows for an MLP model",
-    hint="For every position t from n to len(ids) - 1: the context is ids[t - n : t] and the "
-    "target is ids[t].",
 )
 def check_context_windows(fn, rng):
     for n, length in [(3, int(rng.integers(8, 16))), (1, 5), (4, 5)]:

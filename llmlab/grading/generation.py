@@ -47,9 +47,6 @@ def greedy_reference(logits_fn, prompt, n, *, position=-1):
     LESSON,
     "greedy_decode",
     references=("llmlab.grading.generation.greedy_reference",),
-    title="A greedy decoding loop",
-    hint="Repeat max_new_tokens times: logits = logits_fn(jnp.asarray(ids)); take the argmax "
-    "of the LAST row, logits[-1]; append it to ids. Return only the new ids.",
 )
 def check_greedy_decode(fn, rng):
     V = int(rng.integers(5, 12))
@@ -85,9 +82,6 @@ def check_greedy_decode(fn, rng):
 @task(
     LESSON,
     "cache_update",
-    title="Write new keys and values into the KV cache",
-    hint="Slots pos .. pos + T_new - 1 of the time axis get the new rows and nothing else "
-    "changes: cache.at[:, :, pos : pos + T_new].set(new), for k and for v.",
 )
 def check_cache_update(fn, rng):
     B, H, S, D = 2, 2, 8, 4
@@ -116,9 +110,6 @@ def check_cache_update(fn, rng):
 @task(
     LESSON,
     "cached_attention",
-    title="Attend over the KV cache",
-    hint="The new token sits at position pos, so it may see slots 0..pos (itself included) and "
-    "not the empty slots after: mask = jnp.arange(S) <= pos, then attention(q, k, v, mask).",
 )
 def check_cached_attention(fn, rng):
     B, H, S, D = 2, 2, 8, 4

@@ -17,9 +17,6 @@ LESSON = "04_loss"
 @task(
     LESSON,
     "log_softmax",
-    title="Log-softmax with logsumexp",
-    hint="log softmax(z) = z - logsumexp(z), and logsumexp(z) = m + log(sum(exp(z - m))) with "
-    "m the largest logit of the row (keepdims=True).",
 )
 def check_log_softmax(fn, rng):
     V = int(rng.integers(4, 12))
@@ -46,9 +43,6 @@ def check_log_softmax(fn, rng):
     LESSON,
     "nll_loss",
     references=("llmlab.loss.nll",),
-    title="NLL from logits",
-    hint="Take the log-probabilities, pick each target's one with jnp.take_along_axis "
-    "(or one-hot), and return minus their mean.",
 )
 def check_nll_loss(fn, rng):
     V = int(rng.integers(4, 12))
@@ -82,8 +76,6 @@ def check_nll_loss(fn, rng):
     LESSON,
     "perplexity",
     references=("llmlab.loss.perplexity",),
-    title="Perplexity",
-    hint="Perplexity = exp(mean NLL): a uniform guess over V tokens has NLL ln V and perplexity V.",
 )
 def check_perplexity(fn, rng):
     V = int(rng.integers(2, 100))

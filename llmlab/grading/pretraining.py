@@ -20,9 +20,6 @@ LESSON = "08_pretraining"
     LESSON,
     "get_batch",
     references=("llmlab.data.get_batch",),
-    title="Random training windows",
-    hint="starts = jax.random.randint(key, (B,), 0, len(data) - T); x[b] = data[s : s + T] and "
-    "y[b] = data[s + 1 : s + T + 1], the same window shifted by one.",
 )
 def check_get_batch(fn, rng):
     B, T = 64, int(rng.integers(3, 7))
@@ -67,9 +64,6 @@ def check_get_batch(fn, rng):
     LESSON,
     "lr_at",
     references=("llmlab.optimizer.lr_schedule",),
-    title="Warm-up, then cosine decay",
-    hint="During warm-up lr · step / warmup_steps; after it, with progress p from 0 to 1, "
-    "min_lr + (lr - min_lr) · (1 + cos(π p)) / 2; min_lr from max_steps on.",
 )
 def check_lr_at(fn, rng):
     warmup, max_steps = int(rng.integers(5, 50)), int(rng.integers(200, 1000))
@@ -119,9 +113,6 @@ def bigram_loss(params, x, y):
 @task(
     LESSON,
     "train_step",
-    title="One training step with optax",
-    hint="loss, grads = jax.value_and_grad(loss_fn)(params, x, y); updates, opt_state = "
-    "optimizer.update(grads, opt_state, params); params = optax.apply_updates(params, updates).",
 )
 def check_train_step(fn, rng):
     V, B, T = int(rng.integers(4, 9)), 4, 6

@@ -18,9 +18,6 @@ LESSON = "01_probability"
     LESSON,
     "p_a_given_b",
     references=("llmlab.probability.venn",),
-    title="P(A∣B) from counts",
-    hint="P(A∣B) = P(A∩B) / P(B): of the people who like B (both + only_b), "
-    "which fraction also like A (both)?",
 )
 def check_p_a_given_b(fn, rng):
     cases = [(4, 5, 3, 2)]  # the tennis/football example of the lesson: 3/8
@@ -50,8 +47,6 @@ def check_p_a_given_b(fn, rng):
     LESSON,
     "count_bigrams",
     references=("llmlab.probability.bigram_counts",),
-    title="Count bigrams",
-    hint="Loop over neighbours: for a, b in zip(ids, ids[1:]): counts[a, b] += 1.",
 )
 def check_count_bigrams(fn, rng):
     vocab_size = int(rng.integers(3, 8))
@@ -81,9 +76,6 @@ def check_count_bigrams(fn, rng):
     LESSON,
     "normalise_rows",
     references=("llmlab.probability.conditional_distribution",),
-    title="Counts to conditional distributions",
-    hint="Divide each row by its own sum (keepdims=True); a row of zeros has no data, so give "
-    "it the uniform distribution 1/V.",
 )
 def check_normalise_rows(fn, rng):
     vocab_size = int(rng.integers(3, 7))

@@ -43,9 +43,6 @@ def probabilities_of(fn, logits, *args, when: str) -> np.ndarray:
     LESSON,
     "stable_softmax",
     references=("llmlab.sampling.softmax",),
-    title="A stable softmax",
-    hint="z = logits - logits.max(axis=-1, keepdims=True); e = jnp.exp(z); "
-    "return e / e.sum(axis=-1, keepdims=True).",
 )
 def check_stable_softmax(fn, rng):
     V = int(rng.integers(4, 12))
@@ -65,9 +62,6 @@ def check_stable_softmax(fn, rng):
     LESSON,
     "softmax_temperature",
     references=("llmlab.sampling.softmax",),
-    title="Softmax with temperature",
-    hint="Divide the logits by the temperature first, then take a stable softmax: "
-    "low T sharpens the distribution, high T flattens it.",
 )
 def check_softmax_temperature(fn, rng):
     V = int(rng.integers(4, 12))
@@ -109,9 +103,6 @@ def check_kept(got: np.ndarray, want: np.ndarray, what: str, when: str) -> None:
     LESSON,
     "top_k_filter",
     references=("llmlab.sampling.top_k_filter",),
-    title="Top-k filter",
-    hint="Sort to find the k-th largest logit of each row (keepdims=True), then "
-    "jnp.where(logits >= kth, logits, -jnp.inf).",
 )
 def check_top_k_filter(fn, rng):
     V = int(rng.integers(6, 12))
@@ -127,9 +118,6 @@ def check_top_k_filter(fn, rng):
     LESSON,
     "top_p_filter",
     references=("llmlab.sampling.top_p_filter",),
-    title="Top-p (nucleus) filter",
-    hint="Sort the probabilities from largest to smallest and take the cumulative sum; keep a "
-    "token while the mass before it is still below p — so the token that crosses p is kept.",
 )
 def check_top_p_filter(fn, rng):
     V = int(rng.integers(6, 12))

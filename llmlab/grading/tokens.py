@@ -21,8 +21,6 @@ def random_text(rng: np.random.Generator, n_words: int = 6) -> str:
 @task(
     LESSON,
     "utf8_bytes",
-    title="Text to UTF-8 bytes",
-    hint="text.encode('utf-8') gives a bytes object; list(...) of it gives the numbers 0-255.",
 )
 def check_utf8_bytes(fn, rng):
     for text in ["hello", "床前明月光", random_text(rng), ""]:
@@ -43,8 +41,6 @@ def check_utf8_bytes(fn, rng):
     LESSON,
     "count_pairs",
     references=("llmlab.tokenizer.naive.get_stats",),
-    title="Count neighbouring pairs",
-    hint="for pair in zip(ids, ids[1:]): counts[pair] = counts.get(pair, 0) + 1.",
 )
 def check_count_pairs(fn, rng):
     cases = [list(random_text(rng).encode("utf-8")) for _ in range(3)]
@@ -83,9 +79,6 @@ def check_count_pairs(fn, rng):
     LESSON,
     "merge_pair",
     references=("llmlab.tokenizer.naive.merge",),
-    title="Apply one BPE merge",
-    hint="Walk with an index i: if ids[i], ids[i+1] is the pair, append new_id and jump 2; "
-    "else append ids[i] and step 1. Careful at the last position.",
 )
 def check_merge_pair(fn, rng):
     cases = [([5, 6, 6, 6, 7], (6, 6)), ([1, 2, 3, 1, 2], (1, 2)), ([3], (3, 3))]
@@ -106,9 +99,6 @@ def check_merge_pair(fn, rng):
 @task(
     LESSON,
     "char_tokenizer",
-    title="A character tokenizer",
-    hint="sorted(set(text)) gives the vocabulary; build stoi = {ch: i} and itos = {i: ch}, "
-    "then encode = [stoi[c] for c in s] and decode = ''.join(itos[i] for i in ids).",
 )
 def check_char_tokenizer(fn, rng):
     text = random_text(rng, 12)

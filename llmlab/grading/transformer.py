@@ -67,9 +67,6 @@ def block_reference(x, p, n_head, *, pre_norm=True, residual=True):
     LESSON,
     "layer_norm",
     references=("llmlab.grading.transformer.layer_norm_reference",),
-    title="LayerNorm",
-    hint="Over the last axis (keepdims=True): mean, variance (the mean of squared differences), "
-    "then (x - mean) / sqrt(var + 1e-5) * scale + bias.",
 )
 def check_layer_norm(fn, rng):
     for shape in [(int(rng.integers(4, 10)),), (2, 3, 8)]:
@@ -101,8 +98,6 @@ def check_layer_norm(fn, rng):
     LESSON,
     "mlp",
     references=("llmlab.grading.transformer.mlp_reference",),
-    title="The MLP (feed-forward) layer",
-    hint="h = x @ w_fc + b_fc (C -> 4C); h = jax.nn.gelu(h); return h @ w_out + b_out (4C -> C).",
 )
 def check_mlp(fn, rng):
     for shape in [(int(rng.integers(2, 6)), 4), (2, 3, 6)]:
@@ -128,9 +123,6 @@ def check_mlp(fn, rng):
     LESSON,
     "transformer_block",
     references=("llmlab.grading.transformer.block_reference",),
-    title="A transformer block",
-    hint="Pre-LayerNorm: x = x + attn(layer_norm(x)); then x = x + mlp(layer_norm(x)). "
-    "The residual x itself is never normalised.",
 )
 def check_transformer_block(fn, rng):
     for B, T, C, H in [(2, int(rng.integers(3, 6)), 8, 2), (1, 1, 8, 4)]:
@@ -159,9 +151,6 @@ def check_transformer_block(fn, rng):
     LESSON,
     "param_count",
     references=("llmlab.model.config.param_count_formula",),
-    title="Count GPT's parameters",
-    hint="Embeddings V·C + T·C; per block 12·C² weights plus biases (3C + C + 4C + C) and two "
-    "LayerNorms (2C each); a final LayerNorm (2C); the output head reuses the token embedding.",
 )
 def check_param_count(fn, rng):
     configs = [GPTConfig.gpt2(), GPTConfig.tiny(int(rng.integers(50, 100)))]

@@ -8,9 +8,9 @@ in both languages (tests/test_i18n.py checks every entry).
 
 from __future__ import annotations
 
-from llmlab.messages import environment
+from llmlab.messages import environment, grading, tasks
 
-AREAS = (environment,)
+AREAS = (environment, grading, tasks)
 
 
 def _merge() -> dict[str, dict[str, str]]:

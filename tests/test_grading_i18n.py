@@ -1,0 +1,85 @@
+"""In Chinese (llmlab.set_language("zh")) a check speaks Chinese: its verdict, the sentence that
+names the mistake, the hint and the score; English stays the default and comes back unchanged."""
+
+from __future__ import annotations
+
+import jax.numpy as jnp
+import pytest
+
+import llmlab
+import llmlab.grading as grading
+from llmlab import i18n
+from llmlab.grading import report
+
+
+def has_han(text: str) -> bool:
+    return any("\u4e00" <= ch <= "\u9fff" for ch in text)
+
+
+@pytest.fixture(autouse=True)
+def _english_afterwards():
+    yield
+    i18n.set_language("en")
+
+
+def stub(*args):
+    raise NotImplementedError
+
+
+def test_not_done_yet_its_hint_and_the_result_line_are_chinese():
+    llmlab.set_language("zh")
+    result = grading.run_check("stable_softmax", stub)
+    assert not result.passed and result.message.startswith("还没有完成"), result.message
+    assert result.hint.startswith("z = logits") and result.hint.endswith("。"), result.hint
+    text, html = report.result_text(result), report.result_html(result)
+    assert text.startswith("❌ stable_softmax: 还没有完成") and "\n   提示：z = logits" in text
+    assert "<summary>提示</summary>" in html, "the openable hint is labelled in Chinese"
+
+
+def test_the_score_and_the_task_titles_are_chinese():
+    llmlab.set_language("zh")
+    grading.run_check("perplexity", jnp.exp)
+    grading.RESULTS.pop("nll_loss", None)
+    text = report.score_text(grading.lesson_score("04_loss"))
+    assert text.splitlines()[0].startswith("04_loss 的得分：3 个任务通过了"), text
+    assert "  ✅ 困惑度（perplexity）" in text, text
+    assert "由对数值算负对数似然（nll_loss）：还没有检查" in text, text
+    html = report.score_html(grading.lesson_score("04_loss"))
+    assert "<b>04_loss 的得分" in html and "还没有检查，请运行它的检查单元格" in html
+
+
+def test_a_pass_a_timeout_and_an_exception_are_chinese():
+    llmlab.set_language("zh")
+    assert grading.run_check("perplexity", jnp.exp).message.startswith("通过")
+
+    def endless(x):
+        while True:
+            pass
+
+    assert "秒内没有结束" in grading.run_check("perplexity", endless, timeout=0.2).message
+
+    def broken(x):
+        raise ValueError("boom")
+
+    message = grading.run_check("perplexity", broken).message
+    assert "你的函数抛出了 ValueError (boom)" in message and message.endswith("。"), message
+
+
+def test_english_is_the_default_and_comes_back_after_chinese():
+    llmlab.set_language("zh")
+    assert has_han(grading.run_check("stable_softmax", stub).message)
+    llmlab.set_language("en")
+    result = grading.run_check("stable_softmax", stub)
+    assert result.message.startswith("not done yet: replace the `raise NotImplementedError`")
+    assert report.result_text(result).count("\n   Hint: z = logits") == 1
+    assert grading.TASKS["perplexity"].title == "Perplexity"
+
+
+def test_every_task_has_a_title_and_a_hint_in_both_languages():
+    for task in grading.TASKS.values():
+        for language in i18n.LANGUAGES:
+            llmlab.set_language(language)
+            assert task.title and task.hint, f"{task.id} lacks a title or hint in {language}"
+            assert has_han(task.title + task.hint) == (language == "zh"), (
+                f"{task.id}'s title and hint should be written in {language}"
+            )
