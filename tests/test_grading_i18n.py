@@ -3,7 +3,9 @@ names the mistake, the hint and the score; English stays the default and comes b
 
 from __future__ import annotations
 
+import jax
 import jax.numpy as jnp
+import numpy as np
 import pytest
 
 import llmlab
@@ -83,3 +85,37 @@ def test_every_task_has_a_title_and_a_hint_in_both_languages():
             assert has_han(task.title + task.hint) == (language == "zh"), (
                 f"{task.id}'s title and hint should be written in {language}"
             )
+
+
+def summed_nll(logits, targets):
+    logp = jax.nn.log_softmax(logits)
+    return -jnp.take_along_axis(logp, targets[..., None], axis=-1).sum()
+
+
+def times_t_softmax(logits, temperature):
+    return jax.nn.softmax(logits * temperature)
+
+
+def code_points(text):
+    return [ord(c) for c in text]
+
+
+@pytest.mark.parametrize(
+    "task_id, wrong, words",
+    [
+        ("nll_loss", summed_nll, "你把损失加起来了：应该取平均值"),
+        ("softmax_temperature", times_t_softmax, "你把对数值乘以了 T：应该除以 T"),
+        ("utf8_bytes", code_points, "你返回的是字符的码位（ord）"),
+        ("count_bigrams", lambda ids, V: np.zeros((V, V)), "你返回的计数不对"),
+    ],
+)
+def test_a_planted_mistake_is_named_in_chinese(task_id, wrong, words):
+    llmlab.set_language("zh")
+    result = grading.run_check(task_id, wrong)
+    assert not result.passed and words in result.message, result.message
+    assert result.message.startswith("对于") or result.message.startswith("当"), (
+        f"the Chinese sentence starts with the inputs it was given: {result.message}"
+    )
+    llmlab.set_language("en")
+    english = grading.run_check(task_id, wrong, seed=result.seed).message
+    assert english.startswith("you"), f"the same inputs in English again: {english}"
