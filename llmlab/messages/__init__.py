@@ -8,9 +8,16 @@ in both languages (tests/test_i18n.py checks every entry).
 
 from __future__ import annotations
 
-from llmlab.messages import checks_basics, environment, grading, tasks
+from llmlab.messages import (
+    checks_basics,
+    checks_model,
+    checks_training,
+    environment,
+    grading,
+    tasks,
+)
 
-AREAS = (environment, grading, tasks, checks_basics)
+AREAS = (environment, grading, tasks, checks_basics, checks_model, checks_training)
 
 
 def _merge() -> dict[str, dict[str, str]]:
