@@ -13,11 +13,12 @@ from llmlab.messages import (
     checks_model,
     checks_training,
     environment,
+    grader,
     grading,
     tasks,
 )
 
-AREAS = (environment, grading, tasks, checks_basics, checks_model, checks_training)
+AREAS = (environment, grading, tasks, checks_basics, checks_model, checks_training, grader)
 
 
 def _merge() -> dict[str, dict[str, str]]:
