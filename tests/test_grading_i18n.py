@@ -3,6 +3,8 @@ names the mistake, the hint and the score; English stays the default and comes b
 
 from __future__ import annotations
 
+import re
+
 import jax
 import jax.numpy as jnp
 import numpy as np
@@ -119,3 +121,25 @@ def test_a_planted_mistake_is_named_in_chinese(task_id, wrong, words):
     llmlab.set_language("en")
     english = grading.run_check(task_id, wrong, seed=result.seed).message
     assert english.startswith("you"), f"the same inputs in English again: {english}"
+
+
+ENGLISH_WORDS = re.compile(r"\b(you|your|the|for|when|should|instead|returned|raised)\b")
+
+
+def english_left(message: str) -> list[str]:
+    """English words of the sentence itself, not of the inputs it quotes ('text', (error))."""
+    return ENGLISH_WORDS.findall(re.sub(r"'[^']*'|\([^()]*\)", "", message))
+
+
+@pytest.mark.parametrize("task_id", sorted(grading.TASKS))
+def test_in_chinese_every_planted_mistake_and_odd_answer_is_told_in_chinese(task_id):
+    from test_grading_mistakes import MISTAKES
+
+    wrongs = [wrong for t, wrong, _ in MISTAKES if t == task_id]
+    wrongs += [lambda *a: None, lambda *a: "text", lambda *a: (jnp.zeros(2), jnp.zeros(2))]
+    llmlab.set_language("zh")
+    for wrong in wrongs:
+        message = grading.run_check(task_id, wrong, seed=0).message
+        assert has_han(message) and not english_left(message), (
+            f"{task_id}: a sentence was left in English: {message}"
+        )

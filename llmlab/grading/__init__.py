@@ -18,6 +18,10 @@ The batch grader is `python -m llmlab.grade` (llmlab/grade.py); its parts, in re
 7. wire.py      - what goes through the pipe: pickles in, plain data (JSON + npy) out.
 8. remote.py    - the checkers run in the grader against a stand-in for the learner's function.
 9. gradebook.py - the table, the JSON and the CSV gradebook.
+Every sentence a learner or an instructor reads comes from the catalogue llmlab/messages/
+(grading.py: verdicts, comparisons, score; tasks.py: titles and hints; checks_*.py: each
+lesson's inputs and planted mistakes; grader.py: the batch grader), in the language set by
+llmlab.set_language ("en" by default, "zh" in the Chinese notebooks).
 """
 
 from __future__ import annotations

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from llmlab.messages import (
     checks_basics,
+    checks_counting,
     checks_model,
     checks_training,
     environment,
@@ -18,7 +19,16 @@ from llmlab.messages import (
     tasks,
 )
 
-AREAS = (environment, grading, tasks, checks_basics, checks_model, checks_training, grader)
+AREAS = (
+    environment,
+    grading,
+    tasks,
+    checks_basics,
+    checks_counting,
+    checks_model,
+    checks_training,
+    grader,
+)
 
 
 def _merge() -> dict[str, dict[str, str]]:
