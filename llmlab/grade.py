@@ -3,6 +3,7 @@
     python -m llmlab.grade submissions/*.ipynb --lesson 03_sampling
     python -m llmlab.grade exercises/solutions/*.ipynb --json --timeout 300
     python -m llmlab.grade submissions/*.ipynb --lesson 03_sampling --csv gradebook.csv
+    python -m llmlab.grade submissions/*.ipynb --language en     # every message in English
 
 Learner code is untrusted. Every notebook is read before any runs. Each one then runs in a
 kernel of its own (llmlab/grading/sandbox.py): a scratch folder holding only its copy, its own
@@ -15,6 +16,13 @@ calls that function on the checker's inputs and sends back plain data (llmlab/gr
 so nothing the notebook displays or patches changes a score. A notebook of another lesson than
 --lesson is rejected with a sentence; an answer that calls llmlab's own solution of its task is
 flagged. A kernel that dies or a notebook past --timeout is stopped and scored with the reason.
+
+Each notebook is graded in its own language: a Chinese exercise notebook (metadata
+`llmlab.language = "zh"`, set by exercises/build.py) gets its check messages in Chinese, as the
+learner saw them, and its kernel runs with LLMLAB_LANGUAGE=zh; any other notebook gets English.
+`--language en` or `--language zh` puts every message of the batch in that language instead.
+The table's own lines follow --language, else the batch's language where all its notebooks
+share one, else English. The CSV's column names and pass/fail marks stay English.
 
 With --json the output is {"<notebook path>": {"<task id>": {"passed": bool, "message": str}}}
 (plus "flag": str on a flagged task). Exit status 0 when every task of every notebook passed.
@@ -39,6 +47,7 @@ from llmlab.grading.core import TASKS, lesson_tasks
 from llmlab.grading.gradebook import NotebookGrade
 from llmlab.grading.remote import Session
 from llmlab.grading.sandbox import Kernel, KernelGone
+from llmlab.i18n import LANGUAGES, language, say, set_language
 
 KERNEL_STARTS = 3  # a kernel that dies before it is ready is started again, this many times
 CHECK_RE = re.compile(r"""\bcheck\(\s*["'](\w+)["']""")
@@ -52,6 +61,7 @@ class Options:
     isolation: tuple[str, bool] = ("session", False)
     memory_mb: int = 8192
     seed: int | None = None  # None: fresh inputs for every check; else the same on every run
+    language: str | None = None  # None: each notebook's own language (language_of)
 
 
 @dataclass
@@ -61,6 +71,7 @@ class Submission:
     digest: str = ""
     notebook: nbformat.NotebookNode | None = None
     error: str | None = None
+    language: str = "en"  # the language its messages are written in
 
 
 def read(path: Path) -> Submission:
@@ -71,8 +82,16 @@ def read(path: Path) -> Submission:
         sub.digest = hashlib.sha256(sub.data).hexdigest()
         sub.notebook = nbformat.reads(sub.data.decode("utf-8"), as_version=4)
     except Exception as error:
-        sub.error = f"the file is not a readable notebook ({type(error).__name__}: {error})"
+        sub.error = say("grader.unreadable", error=f"{type(error).__name__}: {error}")
     return sub
+
+
+def language_of(nb: nbformat.NotebookNode | None) -> str:
+    """The notebook's language (`llmlab.language` in its metadata, set by exercises/build.py for
+    the Chinese notebooks): "zh" or "en"; English where it says nothing or something unknown."""
+    meta = nb.metadata.get("llmlab", {}) if nb is not None else {}
+    found = meta.get("language") if isinstance(meta, dict) else None
+    return found if found in LANGUAGES else "en"
 
 
 def lesson_of(nb: nbformat.NotebookNode, path: Path, default: str | None = None) -> str:
@@ -95,7 +114,7 @@ def start_kernel(sub: Submission, task_ids: list[str], options: Options, deadlin
     references = sorted({name for t in task_ids for name in TASKS[t].references})
     last = None
     for attempt in range(1, KERNEL_STARTS + 1):
-        kernel = Kernel(*options.isolation, limits(options), references)
+        kernel = Kernel(*options.isolation, limits(options), references, sub.language)
         try:
             kernel.start(sub.data, deadline)
             return kernel, None
@@ -103,7 +122,7 @@ def start_kernel(sub: Submission, task_ids: list[str], options: Options, deadlin
             kernel.stop()
             last = error
             time.sleep(attempt)
-    return None, f"the kernel could not start ({type(last).__name__}: {last})"
+    return None, say("grader.no_start", error=f"{type(last).__name__}: {last}")
 
 
 def grade_notebook(sub: Submission, options: Options) -> NotebookGrade:
@@ -116,11 +135,9 @@ def grade_notebook(sub: Submission, options: Options) -> NotebookGrade:
         return grade
     grade.lesson = lesson_of(sub.notebook, sub.path, options.lesson)
     if options.lesson and grade.lesson != options.lesson:
-        grade.reason = (
-            f"this is a notebook of lesson {grade.lesson}, not of {options.lesson}: "
-            "it was not run; hand in the exercise notebook of the right lesson"
-        )
-        grade.tasks = {t: {"passed": False, "message": f"not graded: {grade.reason}."}
+        grade.reason = say("grader.wrong_lesson", lesson=grade.lesson, wanted=options.lesson)
+        message = say("grader.not_graded", reason=grade.reason)
+        grade.tasks = {t: {"passed": False, "message": message}
                        for t in lesson_tasks(options.lesson)}  # fmt: skip
         grade.lesson = options.lesson
         return grade
@@ -135,16 +152,16 @@ def grade_notebook(sub: Submission, options: Options) -> NotebookGrade:
             grade.reason = run(kernel, sub, task_ids, options, deadline, results)
         finally:
             kernel.stop()
-    why = grade.reason or "it was not checked"
+    why = grade.reason or say("grader.never_checked")
     for task_id in task_ids:
         grade.tasks[task_id] = results.get(task_id) or {
             "passed": False,
-            "message": f"not checked: {why}.",
+            "message": say("grader.not_checked", reason=why),
         }
     if not grade.tasks:
         grade.tasks["notebook"] = {
             "passed": False,
-            "message": f"no graded task found: there is no lesson called {grade.lesson!r}.",
+            "message": say("grader.no_lesson", lesson=repr(grade.lesson)),
         }
     grade.seconds = time.monotonic() - start
     return grade
@@ -160,9 +177,9 @@ def run(kernel: Kernel, sub: Submission, task_ids, options: Options, deadline, r
         try:
             kernel.request({"cell": source}, deadline)
         except TimeoutError:
-            return f"the notebook ran past the {options.timeout:g} s limit in code cell {number}"
+            return say("grader.cell_timeout", seconds=f"{options.timeout:g}", number=number)
         except KernelGone:
-            return f"the kernel died while running code cell {number} (it crashed or exited)"
+            return say("grader.cell_died", number=number)
         for task_id in dict.fromkeys(CHECK_RE.findall(source)):
             if task_id in task_ids and not session.gone:
                 results[task_id] = session.check(task_id, seconds)
@@ -180,14 +197,25 @@ def grade_safely(sub: Submission, options: Options) -> NotebookGrade:
         return grade_notebook(sub, options)
     except Exception as error:
         grade = NotebookGrade(str(sub.path))
-        grade.reason = f"the grader failed on this notebook ({type(error).__name__}: {error})"
+        grade.reason = say("grader.grader_failed", error=f"{type(error).__name__}: {error}")
         grade.tasks["notebook"] = {"passed": False, "message": grade.reason}
         return grade
 
 
 def grade_all(paths: list[Path], options: Options, jobs: int) -> list[NotebookGrade]:
-    """Read every notebook first, then grade them `jobs` at a time."""
-    submissions = [read(path) for path in paths]
+    """Read every notebook first, then grade them `jobs` at a time, each in its language.
+
+    The checkers run in this process and speak the one language set here, so the notebooks of
+    one language are graded together, then those of the next.
+    """
+    before = language()
+    set_language(options.language or before)  # an unreadable file is told in --language
+    try:
+        submissions = [read(path) for path in paths]
+    finally:
+        set_language(before)
+    for sub in submissions:
+        sub.language = options.language or language_of(sub.notebook)
     lessons = {lesson_of(s.notebook, s.path) for s in submissions if s.notebook is not None}
     if options.lesson is None and len(lessons) > 1:
         print(
@@ -195,13 +223,30 @@ def grade_all(paths: list[Path], options: Options, jobs: int) -> list[NotebookGr
             "each is graded for its own. Pass --lesson to grade one lesson and reject the others.",
             file=sys.stderr,
         )
-    with ThreadPoolExecutor(max(1, jobs)) as pool:
-        grades = list(pool.map(lambda s: grade_safely(s, options), submissions))
+    grades: dict[int, NotebookGrade] = {}
+    try:
+        for lang in dict.fromkeys(sub.language for sub in submissions):
+            group = [i for i, sub in enumerate(submissions) if sub.language == lang]
+            set_language(lang)
+            with ThreadPoolExecutor(max(1, jobs)) as pool:
+                done = pool.map(lambda i: grade_safely(submissions[i], options), group)
+                grades.update(zip(group, done))
+            for i in group:
+                grades[i].language = lang
+    finally:
+        set_language(before)
     sandbox.sweep_orphans()
     for sub in submissions:
         if sub.digest and _digest(sub.path) != sub.digest:
             print(f"warning: {sub.path} changed on disk while it was graded", file=sys.stderr)
-    return grades
+    return [grades[i] for i in range(len(submissions))]
+
+
+def report_language(options: Options, submissions_languages: set[str]) -> str:
+    """The language of the table's own lines: --language, else the batch's single language."""
+    if options.language:
+        return options.language
+    return submissions_languages.pop() if len(submissions_languages) == 1 else "en"
 
 
 def _digest(path: Path) -> str:
@@ -235,6 +280,11 @@ def main(argv: list[str] | None = None) -> int:
         help="draw every check's inputs from this seed, so a run can be repeated exactly "
         "(default: fresh inputs every run)",
     )  # fmt: skip
+    parser.add_argument(
+        "--language", choices=list(LANGUAGES), default=None,
+        help="write every check message in this language (default: each notebook's own, from "
+        "its metadata llmlab.language: Chinese for the zh exercise notebooks, else English)",
+    )  # fmt: skip
     parser.add_argument("--jobs", type=int, default=min(4, os.cpu_count() or 1))
     args = parser.parse_args(argv)
     if args.seed is not None and args.seed < 0:
@@ -249,8 +299,11 @@ def main(argv: list[str] | None = None) -> int:
         mode = sandbox.isolation(args.isolation)
     except RuntimeError as error:
         parser.error(str(error))
-    options = Options(args.timeout, args.check_timeout, args.lesson, mode, args.memory, args.seed)
+    options = Options(
+        args.timeout, args.check_timeout, args.lesson, mode, args.memory, args.seed, args.language
+    )
     grades = grade_all(args.paths, options, args.jobs)
+    set_language(report_language(options, {g.language for g in grades}))
     if args.csv:
         text = gradebook.to_csv(grades)
         if args.csv == "-":

@@ -44,7 +44,7 @@ def language() -> str:
 def say(key: str, **fields) -> str:
     """The catalogue's sentence `key` in the current language, with `fields` filled in.
 
-    Example: say("grading.score", passed=2, total=3) -> "Score: 2/3 checks passed."
+    Example: say("environment.versions_ok") -> "Versions OK." (or "版本没有问题。" in zh)
     """
     from llmlab.messages import CATALOGUE
 

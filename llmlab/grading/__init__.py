@@ -18,6 +18,10 @@ The batch grader is `python -m llmlab.grade` (llmlab/grade.py); its parts, in re
 7. wire.py      - what goes through the pipe: pickles in, plain data (JSON + npy) out.
 8. remote.py    - the checkers run in the grader against a stand-in for the learner's function.
 9. gradebook.py - the table, the JSON and the CSV gradebook.
+Every sentence a learner or an instructor reads comes from the catalogue llmlab/messages/
+(grading.py: verdicts, comparisons, score; tasks.py: titles and hints; checks_*.py: each
+lesson's inputs and planted mistakes; grader.py: the batch grader), in the language set by
+llmlab.set_language ("en" by default, "zh" in the Chinese notebooks).
 """
 
 from __future__ import annotations
@@ -44,6 +48,7 @@ from llmlab.grading.core import (
     run_check,
 )
 from llmlab.grading.report import MIME_CHECK, MIME_SCORE, show_result, show_score
+from llmlab.i18n import say
 from llmlab.progress import record_result
 
 
@@ -51,7 +56,7 @@ def check(task_id: str, fn: object = None, *, timeout: float | None = None) -> N
     """Check the learner's `fn` for `task_id` and show ✅ or ❌; never raises."""
     if not isinstance(task_id, str):  # check(my_function): the task name is missing
         name = getattr(task_id, "__name__", "task")
-        message = f'check needs the task name first, as in check("{name}", {name}).'
+        message = say("grading.core.name_first", name=name)
         result = Result(str(name), "", False, message, "", 0, 0.0)
     else:
         result = run_check(task_id, fn, timeout=timeout)

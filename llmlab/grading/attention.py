@@ -10,6 +10,7 @@ import numpy as np
 from llmlab.attention import attention, causal_mask
 from llmlab.grading.core import Mistake, task
 from llmlab.grading.expect import as_array, call, close, same_shape
+from llmlab.i18n import say
 
 LESSON = "06_attention"
 
@@ -22,69 +23,67 @@ def random_array(rng: np.random.Generator, *shape: int) -> jnp.ndarray:
     LESSON,
     "causal_mask",
     references=("llmlab.attention.causal_mask",),
-    title="The causal mask",
-    hint="Position t may look at positions 0..t (itself and the past): jnp.tril of a (T, T) "
-    "matrix of ones, as booleans.",
 )
 def check_causal_mask(fn, rng):
     for T in [int(rng.integers(4, 9)), 1, 2]:
-        when = f"for T = {T}"
-        got = as_array(call(fn, T, when=when), "mask", when)
-        same_shape(got, (T, T), "mask", when)
+        when = say("check.attention.when_T", T=T)
+        name = say("check.name.mask")
+        got = as_array(call(fn, T, when=when), name, when)
+        same_shape(got, (T, T), name, when)
         if got.dtype != np.bool_:
-            raise Mistake(f"your mask has dtype {got.dtype} {when}: use .astype(bool).")
+            raise Mistake(say("check.attention.bool", dtype=got.dtype, when=when))
         want = np.asarray(causal_mask(T))
         for t in range(T):
             for s in range(T):
                 if got[t, s] and not want[t, s]:
-                    raise Mistake(f"position {t} can see position {s} {when}: that is the future.")
+                    raise Mistake(say("check.attention.sees_future", t=t, s=s, when=when))
                 if want[t, s] and not got[t, s]:
-                    who = "itself" if s == t else f"position {s}"
-                    raise Mistake(f"position {t} cannot see {who} {when}, but it should.")
+                    who = (
+                        say("check.attention.itself")
+                        if s == t
+                        else say("check.attention.position", s=s)
+                    )
+                    raise Mistake(say("check.attention.blind", t=t, who=who, when=when))
 
 
 @task(
     LESSON,
     "attention",
     references=("llmlab.attention.attention",),
-    title="Scaled dot-product attention",
-    hint="scores = q @ k.swapaxes(-1, -2) / sqrt(D); jnp.where(mask, scores, -1e30) where the "
-    "mask is False; softmax over the last axis; then weights @ v.",
 )
 def check_attention(fn, rng):
     T, D = int(rng.integers(3, 7)), int(rng.integers(4, 9))
-    cases = [((T, D), causal_mask(T), f"for q, k, v of shape ({T}, {D}) and a causal mask")]
-    cases.append(((2, 3, T, D), causal_mask(T), f"for a batch of shape (2, 3, {T}, {D})"))
-    cases.append(((1, D), causal_mask(1), "for a single token"))
+    cases = [((T, D), causal_mask(T), say("check.attention.when_qkv", T=T, D=D))]
+    batch = say("check.when.batch_shape", shape=f"(2, 3, {T}, {D})")
+    cases.append(((2, 3, T, D), causal_mask(T), batch))
+    cases.append(((1, D), causal_mask(1), say("check.attention.when_single")))
     full = jnp.ones((T, T), dtype=bool)
-    cases.append(((T, D), full, "when the mask allows every position"))
+    cases.append(((T, D), full, say("check.attention.when_full")))
+    name = say("check.name.output")
     for shape, mask, when in cases:
         q, k, v = (random_array(rng, *shape) * 2 for _ in range(3))
-        got = as_array(call(fn, q, k, v, mask, when=when), "output", when)
-        same_shape(got, shape, "output", when)
+        got = as_array(call(fn, q, k, v, mask, when=when), name, when)
+        same_shape(got, shape, name, when)
         want = attention(q, k, v, mask)
         if not np.allclose(got, want, atol=1e-4):
             unscaled = attention(q * np.sqrt(shape[-1]), k, v, mask)
             if np.allclose(got, unscaled, atol=1e-4):
-                raise Mistake(f"your scores are not divided by √D {when} (D = {shape[-1]}).")
+                raise Mistake(say("check.attention.unscaled", D=shape[-1], when=when))
             if mask is not full and np.allclose(got, attention(q, k, v), atol=1e-4):
-                raise Mistake(f"your output ignores the mask {when}: later tokens leak in.")
+                raise Mistake(say("check.attention.no_mask", when=when))
             scores = jnp.einsum("...td,...sd->...ts", q, k) / np.sqrt(shape[-1])
             hidden = jnp.broadcast_to(mask, scores.shape)
             zeroed = jax.nn.softmax(jnp.where(hidden, scores, 0.0), axis=-1) @ v
             if mask is not full and np.allclose(got, zeroed, atol=1e-4):
-                raise Mistake(
-                    f"you set the hidden scores to 0 {when}, but exp(0) = 1 still gives the "
-                    "future some weight: use a huge negative number such as -1e30."
-                )
-        close(got, want, "output", when, atol=1e-4)
+                raise Mistake(say("check.attention.zeroed", when=when))
+        close(got, want, name, when, atol=1e-4)
     q, k, v = (random_array(rng, T, D) for _ in range(3))
     changed = v.at[-1].set(100.0)
-    when = f"when only the last value row changes (T = {T})"
-    before = as_array(call(fn, q, k, v, causal_mask(T), when=when), "output", when)
-    after = as_array(call(fn, q, k, changed, causal_mask(T), when=when), "output", when)
+    when = say("check.attention.when_last_value", T=T)
+    before = as_array(call(fn, q, k, v, causal_mask(T), when=when), name, when)
+    after = as_array(call(fn, q, k, changed, causal_mask(T), when=when), name, when)
     if not np.allclose(before[:-1], after[:-1], atol=1e-4):
-        raise Mistake(f"earlier positions changed {when}: they can see the future.")
+        raise Mistake(say("check.attention.leak", when=when))
 
 
 def split_reference(x, n_head):
@@ -95,43 +94,33 @@ def split_reference(x, n_head):
 @task(
     LESSON,
     "split_heads",
-    title="Split the channels into heads",
-    hint="(B, T, C) -> reshape to (B, T, H, D) -> transpose to (B, H, T, D). Reshaping straight "
-    "to (B, H, T, D) mixes positions into heads.",
 )
 def check_split_heads(fn, rng):
     for B, T, H, D in [(2, int(rng.integers(3, 6)), 4, 3), (1, 1, 2, 5), (3, 4, 1, 6)]:
         x = random_array(rng, B, T, H * D)
-        when = f"for x of shape ({B}, {T}, {H * D}) and {H} heads"
-        got = as_array(call(fn, x, H, when=when), "heads", when)
-        same_shape(got, (B, H, T, D), "heads", when)
+        when = say("check.attention.when_split", B=B, T=T, C=H * D, H=H)
+        name = say("check.name.heads")
+        got = as_array(call(fn, x, H, when=when), name, when)
+        same_shape(got, (B, H, T, D), name, when)
         if T > 1 and H > 1 and np.allclose(got, np.asarray(x).reshape(B, H, T, D)):
-            raise Mistake(
-                f"you reshaped straight to (B, H, T, D) {when}: reshape to (B, T, H, D) "
-                "first, then move the head axis with transpose(0, 2, 1, 3)."
-            )
-        close(got, split_reference(np.asarray(x), H), "heads", when)
+            raise Mistake(say("check.attention.straight", when=when))
+        close(got, split_reference(np.asarray(x), H), name, when)
 
 
 @task(
     LESSON,
     "merge_heads",
-    title="Merge the heads back",
-    hint="(B, H, T, D) -> transpose to (B, T, H, D) -> reshape to (B, T, H * D): the exact "
-    "reverse of split_heads.",
 )
 def check_merge_heads(fn, rng):
     for B, T, H, D in [(2, int(rng.integers(3, 6)), 4, 3), (1, 1, 2, 5)]:
         heads = random_array(rng, B, H, T, D)
-        when = f"for heads of shape ({B}, {H}, {T}, {D})"
-        got = as_array(call(fn, heads, when=when), "merged output", when)
-        same_shape(got, (B, T, H * D), "merged output", when)
+        when = say("check.attention.when_merge", B=B, H=H, T=T, D=D)
+        name = say("check.name.merged_output")
+        got = as_array(call(fn, heads, when=when), name, when)
+        same_shape(got, (B, T, H * D), name, when)
         if T > 1 and np.allclose(got, np.asarray(heads).reshape(B, T, H * D)):
-            raise Mistake(
-                f"you reshaped without moving the head axis back {when}: transpose(0, 2, 1, 3) "
-                "first, then reshape."
-            )
+            raise Mistake(say("check.attention.no_transpose", when=when))
         want = np.asarray(heads).transpose(0, 2, 1, 3).reshape(B, T, H * D)
-        close(got, want, "merged output", when)
+        close(got, want, name, when)
         x = np.asarray(split_reference(np.asarray(got), H))
-        close(x, heads, "split_heads(merge_heads(heads))", when)
+        close(x, heads, say("check.name.split_merge"), when)

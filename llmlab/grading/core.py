@@ -35,6 +35,8 @@ from dataclasses import dataclass
 import jax
 import numpy as np
 
+from llmlab.i18n import say
+
 DEFAULT_TIMEOUT = float(os.environ.get("LLMLAB_CHECK_TIMEOUT", "30"))
 
 
@@ -51,10 +53,7 @@ class NotDone(Mistake):
     """The learner's function still raises NotImplementedError."""
 
     def __init__(self) -> None:
-        super().__init__(
-            "not done yet: replace the `raise NotImplementedError` with your code, "
-            "then run this cell again."
-        )
+        super().__init__(say("grading.core.not_done"))
 
 
 class CheckTimeout(BaseException):
@@ -63,7 +62,8 @@ class CheckTimeout(BaseException):
 
 @dataclass(frozen=True)
 class Task:
-    """A gradable task: its id, its lesson, a title, a hint and the checker.
+    """A gradable task: its id, its lesson and the checker; its title and hint are read from
+    the message catalogue (keys "task.<id>.title" and "task.<id>.hint") in the learner's language.
 
     `function` is the name of the learner's function in the exercise notebook (the batch grader
     calls it by that name); `references` are the dotted names of llmlab's own answers to the
@@ -72,11 +72,17 @@ class Task:
 
     id: str
     lesson: str
-    title: str
-    hint: str
     checker: Callable[[Callable, np.random.Generator], None]
     function: str = ""
     references: tuple[str, ...] = ()
+
+    @property
+    def title(self) -> str:
+        return say(f"task.{self.id}.title")
+
+    @property
+    def hint(self) -> str:
+        return say(f"task.{self.id}.hint")
 
 
 @dataclass(frozen=True)
@@ -108,21 +114,26 @@ def task(
     lesson: str,
     task_id: str,
     *,
-    title: str,
-    hint: str,
     function: str | None = None,
     references: tuple[str, ...] = (),
 ):
     """Register the decorated function as the checker of `task_id` in `lesson`.
 
-    The learner's function is called `function` in the notebook (by default the task id).
+    The learner's function is called `function` in the notebook (by default the task id). Its
+    title and hint must be in the catalogue, as "task.<task_id>.title" and "task.<task_id>.hint".
     """
+    from llmlab.messages import CATALOGUE
 
     def register(checker):
         if task_id in TASKS:
             raise ValueError(f"task id {task_id!r} is registered twice")
+        missing = [
+            k for k in (f"task.{task_id}.title", f"task.{task_id}.hint") if k not in CATALOGUE
+        ]
+        if missing:
+            raise ValueError(f"task {task_id!r} needs {missing} in llmlab.messages, got none")
         name = function or task_id
-        TASKS[task_id] = Task(task_id, lesson, title, hint, checker, name, tuple(references))
+        TASKS[task_id] = Task(task_id, lesson, checker, name, tuple(references))
         return checker
 
     return register
@@ -180,10 +191,7 @@ def time_limit(seconds: float, *, use_signal: bool | None = None) -> Iterator[st
 
 
 def _no_input(*args, **kwargs):
-    raise Mistake(
-        "your function called input(): a check cannot type for you, "
-        "so take the value as an argument instead."
-    )
+    raise Mistake(say("grading.core.input"))
 
 
 @contextlib.contextmanager
@@ -213,48 +221,41 @@ def run_check(
     learner's function in another process, which stops it and raises CheckTimeout.
     """
     if seed is not None and (isinstance(seed, bool) or not isinstance(seed, int) or seed < 0):
-        message = f"seed must be a non-negative int, such as a Result's .seed; got {seed!r}."
+        message = say("grading.core.bad_seed", seed=repr(seed))
         return Result(str(task_id), "", False, message, "", 0, 0)
     seed = fresh_seed() if seed is None else seed
     start = time.perf_counter()
     known = TASKS.get(task_id)
     if known is None:
-        names = ", ".join(TASKS) or "none"
-        return Result(
-            task_id, "", False, f"there is no task called {task_id!r} ({names}).", "", 0, 0
-        )
+        names = ", ".join(TASKS) or say("grading.core.no_tasks")
+        message = say("grading.core.no_task", task=repr(task_id), names=names)
+        return Result(task_id, "", False, message, "", 0, 0)
     hint = known.hint
     seconds = DEFAULT_TIMEOUT if timeout is None else timeout
     try:
         if not callable(fn):
-            raise Mistake(f"expected a function, got {type(fn).__name__}: define it with `def`.")
+            raise Mistake(say("grading.core.not_a_function", kind=type(fn).__name__))
         # Checks run with JAX's default broadcasting, as a learner's notebook does, even when a
         # test suite has made rank promotion strict.
         with no_input(), jax.numpy_rank_promotion("allow"):
             limit = time_limit(seconds, use_signal=use_signal) if limit_here else None
             with limit or contextlib.nullcontext():
                 known.checker(fn, np.random.default_rng(seed))
-        passed, message = True, "passed: your function agrees with llmlab on fresh random inputs."
+        passed, message = True, say("grading.core.passed")
     except Mistake as mistake:
         passed, message = False, mistake.message
         hint = mistake.hint or hint
     except CheckTimeout:
         passed = False
-        message = (
-            f"your function did not finish within {seconds:g} s: "
-            "look for a loop that never stops (while without a step forward)."
-        )
+        message = say("grading.core.timeout", seconds=f"{seconds:g}")
     except KeyboardInterrupt:
-        passed, message = False, "the check was interrupted before it finished."
+        passed, message = False, say("grading.core.interrupted")
     except Exception as error:  # a bug in the checker: the learner's exceptions became Mistakes
         passed = False
-        message = (
-            f"the checker itself failed ({type(error).__name__}: {error}); "
-            "this is a bug in llmlab, please report it."
-        )
+        message = say("grading.core.checker_bug", error=f"{type(error).__name__}: {error}")
     except BaseException as error:  # SystemExit from exit() in the learner's function
         passed = False
-        message = f"your function raised {type(error).__name__}: did it call exit()?"
+        message = say("grading.core.exit", error=type(error).__name__)
     result = Result(task_id, known.lesson, passed, message, hint, seed, time.perf_counter() - start)
     RESULTS.pop(task_id, None)  # re-insert, so the latest check is last
     RESULTS[task_id] = result

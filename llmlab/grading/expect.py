@@ -13,6 +13,7 @@ import jax
 import numpy as np
 
 from llmlab.grading.core import Mistake, NotDone
+from llmlab.i18n import say
 
 
 def shape_of(x: object) -> str:
@@ -36,44 +37,44 @@ def call(fn: Callable, *args, when: str = "", **kwargs):
         if len(text) > 160:
             text = text[:157] + "..."
         detail = f" ({text})" if text else ""
-        raise Mistake(
-            f"your function raised {type(error).__name__}{detail} {when}".rstrip() + "."
-        ) from None
+        key = "grading.expect.raised" if when.strip() else "grading.expect.raised_plain"
+        raise Mistake(say(key, error=type(error).__name__, detail=detail, when=when)) from None
 
 
 def as_array(value: object, name: str, when: str = "") -> np.ndarray:
     """The learner's answer as a numpy array; None, strings and ragged lists are mistakes."""
     if value is None:
-        raise Mistake(f"your function returned None {when}: did you forget `return`?")
+        raise Mistake(say("grading.expect.none", when=when))
     if isinstance(value, str | bytes | dict | set):
-        raise Mistake(f"you returned {name} as a {type(value).__name__}, not an array, {when}.")
+        raise Mistake(
+            say("grading.expect.not_array", name=name, kind=type(value).__name__, when=when)
+        )
     if isinstance(value, tuple) and value and all(hasattr(v, "shape") for v in value):
-        raise Mistake(f"your function returned a tuple of {len(value)} arrays {when}, not one.")
+        raise Mistake(say("grading.expect.tuple", count=len(value), when=when))
     try:
         array = np.asarray(jax.device_get(value))
     except Exception:
-        raise Mistake(f"the {name} you returned cannot be read as an array {when}.") from None
+        raise Mistake(say("grading.expect.unreadable", name=name, when=when)) from None
     if array.dtype == object or not (
         np.issubdtype(array.dtype, np.number) or array.dtype == np.bool_
     ):
-        raise Mistake(f"the {name} you returned are not numbers {when} (dtype {array.dtype}).")
+        raise Mistake(say("grading.expect.not_numbers", name=name, when=when, dtype=array.dtype))
     return array
 
 
 def same_shape(got: np.ndarray, want_shape: tuple, name: str, when: str = "") -> None:
     if got.shape != tuple(want_shape):
         raise Mistake(
-            f"you returned {name} of shape {got.shape} "
-            f"where shape {tuple(want_shape)} is expected {when}."
+            say("grading.expect.shape", name=name, got=got.shape, want=tuple(want_shape), when=when)
         )
 
 
 def finite(got: np.ndarray, name: str, when: str = "", hint: str | None = None) -> None:
     """No NaN (and no +inf; -inf is allowed where `allow_neg_inf`)."""
     if np.isnan(got).any():
-        raise Mistake(f"you returned {name} with NaN in it {when}.", hint)
+        raise Mistake(say("grading.expect.nan", name=name, when=when), hint)
     if np.isinf(got).any():
-        raise Mistake(f"you returned {name} with inf in it {when}.", hint)
+        raise Mistake(say("grading.expect.inf", name=name, when=when), hint)
 
 
 def close(
@@ -91,14 +92,16 @@ def close(
     got = as_array(got, name, when)
     same_shape(got, want.shape, name, when)
     if np.isnan(got).any() and not np.isnan(want).any():
-        raise Mistake(f"you returned {name} with NaN in it {when}.", hint)
+        raise Mistake(say("grading.expect.nan", name=name, when=when), hint)
     wrong = ~np.isclose(got.astype(np.float64), want.astype(np.float64), rtol, atol, True)
     if wrong.any():
         worst = tuple(int(i) for i in np.argwhere(wrong)[0])
-        where = f" at index {worst}" if want.ndim else ""
+        where = say("grading.expect.at_index", index=worst) if want.ndim else ""
+        got_at, want_at = _number(got[worst]), _number(want[worst])
         raise Mistake(
-            f"you returned wrong {name} {when}{where}: "
-            f"{_number(got[worst])} instead of {_number(want[worst])}.",
+            say(
+                "grading.expect.wrong", name=name, when=when, where=where, got=got_at, want=want_at
+            ),
             hint,
         )
     return got
@@ -115,7 +118,14 @@ def equal(got: object, want: object, name: str, when: str = "", hint: str | None
             same = False
         if not same:
             raise Mistake(
-                f"you returned {name} {_short(got)} instead of {_short(want)} {when}.", hint
+                say(
+                    "grading.expect.unequal",
+                    name=name,
+                    got=_short(got),
+                    want=_short(want),
+                    when=when,
+                ),
+                hint,
             )
         return
     want = np.asarray(want)
@@ -123,9 +133,17 @@ def equal(got: object, want: object, name: str, when: str = "", hint: str | None
     same_shape(got, want.shape, name, when)
     if not np.array_equal(got, want):
         bad = np.argwhere(got != want)[0]
+        index = tuple(int(i) for i in bad)
+        got_at, want_at = _number(got[index]), _number(want[index])
         raise Mistake(
-            f"you returned wrong {name} {when} at index {tuple(int(i) for i in bad)}: "
-            f"{_number(got[tuple(bad)])} instead of {_number(want[tuple(bad)])}.",
+            say(
+                "grading.expect.wrong_at",
+                name=name,
+                when=when,
+                index=index,
+                got=got_at,
+                want=want_at,
+            ),
             hint,
         )
 

@@ -9,6 +9,7 @@ import numpy as np
 from llmlab.attention import attention
 from llmlab.grading.core import Mistake, task
 from llmlab.grading.expect import as_array, call, close, same_shape
+from llmlab.i18n import say
 
 LESSON = "09_generation"
 
@@ -26,7 +27,7 @@ class TableModel:
         # numpy inside: a new length T each step would make jax compile again every step
         ids = np.asarray(ids).astype(np.int64)
         if ids.ndim != 1:
-            raise ValueError(f"logits_fn takes ids of shape (T,), got shape {ids.shape}")
+            raise ValueError(say("check.generation.table_ids", shape=ids.shape))
         return jnp.asarray(self.table[ids] + self.drift[: ids.shape[0]])
 
 
@@ -47,9 +48,6 @@ def greedy_reference(logits_fn, prompt, n, *, position=-1):
     LESSON,
     "greedy_decode",
     references=("llmlab.grading.generation.greedy_reference",),
-    title="A greedy decoding loop",
-    hint="Repeat max_new_tokens times: logits = logits_fn(jnp.asarray(ids)); take the argmax "
-    "of the LAST row, logits[-1]; append it to ids. Return only the new ids.",
 )
 def check_greedy_decode(fn, rng):
     V = int(rng.integers(5, 12))
@@ -57,83 +55,73 @@ def check_greedy_decode(fn, rng):
     cases = [([int(i) for i in rng.integers(0, V, size=3)], 6), ([int(rng.integers(V))], 4)]
     cases.append(([1, 2], 0))
     for prompt, n in cases:
-        when = f"for the prompt {prompt} and max_new_tokens={n}"
+        when = say("check.generation.when_prompt", prompt=prompt, n=n)
         got = call(fn, logits_fn, list(prompt), n, when=when)
         try:
             got = [int(i) for i in got]
         except (TypeError, ValueError):
-            raise Mistake(f"your function should return a list of ints {when}.") from None
+            raise Mistake(say("check.generation.ints", when=when)) from None
         want = greedy_reference(logits_fn, prompt, n)
         if got == want:  # right, even where a mistake would give the same tokens
             continue
         if n and got == list(prompt) + want:
-            raise Mistake(f"you returned the prompt too {when}: return only the new tokens.")
+            raise Mistake(say("check.generation.prompt_too", when=when))
         if len(got) != n:
-            raise Mistake(f"you returned {len(got)} tokens {when}: generate exactly {n}.")
+            raise Mistake(say("check.generation.count", got=len(got), n=n, when=when))
         if n and got == greedy_reference(logits_fn, prompt, n, position=0):
-            raise Mistake(
-                f"you picked from the first position's logits {when}: the next token comes "
-                "from the last position, logits[-1]."
-            )
+            raise Mistake(say("check.generation.first_row", when=when))
         first = next(i for i, (a, b) in enumerate(zip(got, want)) if a != b)
         raise Mistake(
-            f"your token {first} is {got[first]} but the most likely one is {want[first]} "
-            f"{when}: feed every new token back in and take the argmax."
+            say("check.generation.not_argmax", i=first, got=got[first], want=want[first], when=when)
         )
 
 
 @task(
     LESSON,
     "cache_update",
-    title="Write new keys and values into the KV cache",
-    hint="Slots pos .. pos + T_new - 1 of the time axis get the new rows and nothing else "
-    "changes: cache.at[:, :, pos : pos + T_new].set(new), for k and for v.",
 )
 def check_cache_update(fn, rng):
     B, H, S, D = 2, 2, 8, 4
     for pos, T_new in [(0, 1), (int(rng.integers(1, 7)), 1), (3, 4), (7, 1)]:
         cache_k, cache_v = (jnp.asarray(rng.normal(size=(B, H, S, D)), jnp.float32) for _ in "kv")
         k_new, v_new = (jnp.asarray(rng.normal(size=(B, H, T_new, D)), jnp.float32) for _ in "kv")
-        when = f"at pos = {pos} with {T_new} new position(s) and a cache of {S} slots"
+        when = say("check.generation.when_cache", pos=pos, n=T_new, S=S)
         got = call(fn, cache_k, cache_v, k_new, v_new, pos, when=when)
         if not (isinstance(got, tuple) and len(got) == 2):
-            raise Mistake(f"your function should return the pair (cache_k, cache_v) {when}.")
+            raise Mistake(say("check.generation.pair", when=when))
         for name, out, old, new in [("k", got[0], cache_k, k_new), ("v", got[1], cache_v, v_new)]:
             out = as_array(out, f"cache_{name}", when)
             if out.ndim == 4 and out.shape[2] == S + T_new:
                 raise Mistake(
-                    f"your cache_{name} grew to {out.shape[2]} slots {when}: write into the "
-                    "fixed slots instead of concatenating, so its shape never changes."
+                    say(
+                        "check.generation.grew", name=f"cache_{name}", slots=out.shape[2], when=when
+                    )
                 )
             same_shape(out, (B, H, S, D), f"cache_{name}", when)
             if pos + 1 < S and np.allclose(
                 out[:, :, pos + 1 : pos + 1 + T_new], new[:, :, : S - pos - 1]
             ):
-                raise Mistake(f"you wrote position {pos} into slot {pos + 1} {when}: off by one.")
+                raise Mistake(say("check.generation.off_by_one", pos=pos, slot=pos + 1, when=when))
             close(out, old.at[:, :, pos : pos + T_new].set(new), f"cache_{name}", when)
 
 
 @task(
     LESSON,
     "cached_attention",
-    title="Attend over the KV cache",
-    hint="The new token sits at position pos, so it may see slots 0..pos (itself included) and "
-    "not the empty slots after: mask = jnp.arange(S) <= pos, then attention(q, k, v, mask).",
 )
 def check_cached_attention(fn, rng):
     B, H, S, D = 2, 2, 8, 4
     for pos in [int(rng.integers(1, 7)), 0, S - 1]:
         cache_k, cache_v = (jnp.asarray(rng.normal(size=(B, H, S, D)), jnp.float32) for _ in "kv")
         q = jnp.asarray(rng.normal(size=(B, H, 1, D)), jnp.float32)
-        when = f"for the token at pos = {pos} with a cache of {S} slots"
-        got = as_array(call(fn, q, cache_k, cache_v, pos, when=when), "output", when)
-        same_shape(got, (B, H, 1, D), "output", when)
+        when = say("check.generation.when_token", pos=pos, S=S)
+        name = say("check.name.output")
+        got = as_array(call(fn, q, cache_k, cache_v, pos, when=when), name, when)
+        same_shape(got, (B, H, 1, D), name, when)
         seen = jnp.arange(S)[None, :]
         want = attention(q, cache_k, cache_v, seen <= pos)
         if pos < S - 1 and np.allclose(got, attention(q, cache_k, cache_v), atol=1e-4):
-            raise Mistake(
-                f"your token attends to the empty cache slots after pos {when}: mask them out."
-            )
+            raise Mistake(say("check.generation.empty_slots", when=when))
         if pos > 0 and np.allclose(got, attention(q, cache_k, cache_v, seen < pos), atol=1e-4):
-            raise Mistake(f"the token at pos cannot see itself {when}: use <= pos, not < pos.")
-        close(got, want, "output", when, atol=1e-4)
+            raise Mistake(say("check.generation.not_itself", when=when))
+        close(got, want, name, when, atol=1e-4)

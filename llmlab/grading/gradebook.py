@@ -8,6 +8,7 @@ import json
 from dataclasses import dataclass, field
 
 from llmlab.grading.core import TASKS
+from llmlab.i18n import say
 
 
 @dataclass
@@ -20,6 +21,7 @@ class NotebookGrade:
     tasks: dict[str, dict] = field(default_factory=dict)
     reason: str | None = None  # None when every cell ran
     seconds: float = 0.0
+    language: str = "en"  # the language of its messages
 
     @property
     def passed(self) -> int:
@@ -30,16 +32,21 @@ def table(grades: list[NotebookGrade]) -> str:
     lines = []
     for grade in grades:
         total = len(grade.tasks)
-        lines.append(f"{grade.path}: {grade.passed}/{total} passed ({grade.seconds:.0f} s)")
+        seconds = f"{grade.seconds:.0f}"
+        lines.append(
+            say("grader.table_notebook", path=grade.path, passed=grade.passed, total=total,
+                seconds=seconds)
+        )  # fmt: skip
         if grade.reason:
-            lines.append(f"  stopped early: {grade.reason}")
+            lines.append(say("grader.table_stopped", reason=grade.reason))
         for task_id, result in grade.tasks.items():
             mark = "✅" if result["passed"] else "❌"
             lines.append(f"  {mark} {task_id}: {result['message']}")
             if result.get("flag"):
                 lines.append(f"     ⚠ {result['flag']}")
     passed = sum(g.passed for g in grades)
-    lines.append(f"Total: {passed}/{sum(len(g.tasks) for g in grades)} tasks passed")
+    total = sum(len(g.tasks) for g in grades)
+    lines.append(say("grader.table_total", passed=passed, total=total))
     return "\n".join(lines)
 
 

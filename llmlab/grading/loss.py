@@ -9,6 +9,7 @@ import numpy as np
 from llmlab.grading.core import Mistake, task
 from llmlab.grading.expect import as_array, call, close, same_shape
 from llmlab.grading.sampling import random_logits
+from llmlab.i18n import say
 from llmlab.loss import nll, perplexity
 
 LESSON = "04_loss"
@@ -17,86 +18,75 @@ LESSON = "04_loss"
 @task(
     LESSON,
     "log_softmax",
-    title="Log-softmax with logsumexp",
-    hint="log softmax(z) = z - logsumexp(z), and logsumexp(z) = m + log(sum(exp(z - m))) with "
-    "m the largest logit of the row (keepdims=True).",
 )
 def check_log_softmax(fn, rng):
     V = int(rng.integers(4, 12))
     cases = [
-        (random_logits(rng, V), f"for logits of shape ({V},)"),
-        (random_logits(rng, 2, 5, V), f"for a batch of shape (2, 5, {V})"),
-        (random_logits(rng, V, scale=40.0) + 500.0, "for large logits (around 500)"),
-        (jnp.asarray([0.0, -200.0, 3.0, 1.0]), "for logits [0, -200, 3, 1] (one tiny probability)"),
+        (random_logits(rng, V), say("check.when.logits_shape", shape=f"({V},)")),
+        (random_logits(rng, 2, 5, V), say("check.when.batch_shape", shape=f"(2, 5, {V})")),
+        (random_logits(rng, V, scale=40.0) + 500.0, say("check.when.large_logits", size=500)),
+        (jnp.asarray([0.0, -200.0, 3.0, 1.0]), say("check.loss.when_tiny")),
     ]
+    name = say("check.name.log_probs")
     for logits, when in cases:
-        got = as_array(call(fn, logits, when=when), "log-probabilities", when)
-        same_shape(got, logits.shape, "log-probabilities", when)
+        got = as_array(call(fn, logits, when=when), name, when)
+        same_shape(got, logits.shape, name, when)
         if np.isnan(got).any() or np.isinf(got).any():
-            raise Mistake(
-                f"your log-probabilities contain NaN or inf {when}: log(softmax) underflows "
-                "or exp overflows; use z - logsumexp(z) with the max subtracted."
-            )
+            raise Mistake(say("check.loss.log_softmax_nan", when=when))
         if (got > 1e-6).any():
-            raise Mistake(f"some of your log-probabilities are positive {when}: log p ≤ 0.")
-        close(got, jax.nn.log_softmax(logits), "log-probabilities", when, rtol=1e-4, atol=1e-4)
+            raise Mistake(say("check.loss.positive", when=when))
+        close(got, jax.nn.log_softmax(logits), name, when, rtol=1e-4, atol=1e-4)
 
 
 @task(
     LESSON,
     "nll_loss",
     references=("llmlab.loss.nll",),
-    title="NLL from logits",
-    hint="Take the log-probabilities, pick each target's one with jnp.take_along_axis "
-    "(or one-hot), and return minus their mean.",
 )
 def check_nll_loss(fn, rng):
     V = int(rng.integers(4, 12))
+    name = say("check.name.loss")
     for shape in [(5,), (3, 4), (1,)]:
         logits = random_logits(rng, *shape, V)
         targets = jnp.asarray(rng.integers(0, V, size=shape), dtype=jnp.int32)
-        when = f"for logits of shape {(*shape, V)} and targets of shape {shape}"
-        got = as_array(call(fn, logits, targets, when=when), "loss", when)
+        when = say("check.loss.when_nll", logits=(*shape, V), targets=shape)
+        got = as_array(call(fn, logits, targets, when=when), name, when)
         if got.size != 1:
-            raise Mistake(
-                f"your loss has shape {got.shape} {when}: average over all positions to get "
-                "one number."
-            )
+            raise Mistake(say("check.loss.not_scalar", shape=got.shape, when=when))
         want = float(nll(logits, targets))
         value = float(got.reshape(()))
         if value < 0:  # -log p >= 0 because p <= 1
-            raise Mistake(f"your loss is negative {when}: NLL is MINUS the mean log-probability.")
+            raise Mistake(say("check.loss.negative", when=when))
         if shape != (1,) and np.isclose(value, want * np.prod(shape), rtol=1e-4):
-            raise Mistake(f"you summed the losses {when}: take their mean instead.")
-        close(value, want, "loss", when)
+            raise Mistake(say("check.loss.summed", when=when))
+        close(value, want, name, when)
     logits = jnp.asarray([[2000.0, 0.0, -2000.0]])
     targets = jnp.asarray([1], dtype=jnp.int32)
-    when = "for the huge logits [2000, 0, -2000] with target 1 (loss 2000)"
-    got = as_array(call(fn, logits, targets, when=when), "loss", when)
+    when = say("check.loss.when_huge")
+    got = as_array(call(fn, logits, targets, when=when), name, when)
     if np.isnan(got).any() or np.isinf(got).any():
-        raise Mistake(f"your loss is NaN or inf {when}: compute log-softmax with logsumexp.")
-    close(got.reshape(()), 2000.0, "loss", when)
+        raise Mistake(say("check.loss.nll_nan", when=when))
+    close(got.reshape(()), 2000.0, name, when)
 
 
 @task(
     LESSON,
     "perplexity",
     references=("llmlab.loss.perplexity",),
-    title="Perplexity",
-    hint="Perplexity = exp(mean NLL): a uniform guess over V tokens has NLL ln V and perplexity V.",
 )
 def check_perplexity(fn, rng):
     V = int(rng.integers(2, 100))
+    name = say("check.name.perplexity")
     for value, when in [
-        (float(np.log(V)), f"for the NLL ln {V} of a uniform guess over {V} tokens"),
-        (0.0, "for a loss of 0 (a model that is always sure and right)"),
-        (float(rng.uniform(0.5, 5.0)), "for a random loss"),
+        (float(np.log(V)), say("check.loss.when_uniform", V=V)),
+        (0.0, say("check.loss.when_zero")),
+        (float(rng.uniform(0.5, 5.0)), say("check.loss.when_random")),
     ]:
-        got = as_array(call(fn, jnp.float32(value), when=when), "perplexity", when)
+        got = as_array(call(fn, jnp.float32(value), when=when), name, when)
         if got.size != 1:
-            raise Mistake(f"your perplexity has shape {got.shape} {when}: return one number.")
+            raise Mistake(say("check.loss.ppl_shape", shape=got.shape, when=when))
         if np.isclose(float(got.reshape(-1)[0]), np.exp(-value)) and value > 0:
-            raise Mistake(f"you computed exp(-NLL) {when}: perplexity is exp(+NLL) ≥ 1.")
+            raise Mistake(say("check.loss.exp_minus", when=when))
         if np.isclose(float(got.reshape(-1)[0]), 2.0**value) and value > 0:
-            raise Mistake(f"you used base 2 {when}: our NLL is in nats, so use exp.")
-        close(got.reshape(()), perplexity(value), "perplexity", when)
+            raise Mistake(say("check.loss.base_2", when=when))
+        close(got.reshape(()), perplexity(value), name, when)

@@ -10,6 +10,7 @@ import optax
 
 from llmlab.grading.core import Mistake, task
 from llmlab.grading.expect import as_array, call, close, same_shape
+from llmlab.i18n import say
 from llmlab.loss import nll
 from llmlab.train import TrainConfig, lr_schedule
 
@@ -20,56 +21,45 @@ LESSON = "08_pretraining"
     LESSON,
     "get_batch",
     references=("llmlab.data.get_batch",),
-    title="Random training windows",
-    hint="starts = jax.random.randint(key, (B,), 0, len(data) - T); x[b] = data[s : s + T] and "
-    "y[b] = data[s + 1 : s + T + 1], the same window shifted by one.",
 )
 def check_get_batch(fn, rng):
     B, T = 64, int(rng.integers(3, 7))
     data = jnp.asarray(rng.permutation(T + 4) + 10, jnp.int32)  # distinct ids: a start is findable
     where = {int(token): i for i, token in enumerate(np.asarray(data))}
     key = jax.random.key(int(rng.integers(2**31)))
-    when = f"for data of {len(data)} distinct ids, batch_size {B}, block_size {T}"
+    when = say("check.pretraining.when_batch", n=len(data), B=B, T=T)
     got = call(fn, key, data, B, T, when=when)
     if not (isinstance(got, tuple) and len(got) == 2):
-        raise Mistake(f"your function should return a pair (x, y) {when}.")
+        raise Mistake(say("check.pair_xy", when=when))
     x, y = (as_array(a, name, when) for a, name in zip(got, ["x", "y"]))
     same_shape(x, (B, T), "x", when)
     same_shape(y, (B, T), "y", when)
     if not np.issubdtype(x.dtype, np.integer):
-        raise Mistake(f"your x has dtype {x.dtype} {when}: token ids are ints.")
+        raise Mistake(say("check.pretraining.int_x", dtype=x.dtype, when=when))
     if np.array_equal(x, y):
-        raise Mistake(f"your y equals x {when}: y must be x shifted by one token.")
+        raise Mistake(say("check.pretraining.y_is_x", when=when))
     starts = []
     for row_x, row_y in zip(x, y):
         s = where.get(int(row_x[0]))
         if s is None or not np.array_equal(row_x, np.asarray(data[s : s + T])):
-            raise Mistake(f"a row of your x is not a window of the data {when}: {row_x.tolist()}.")
+            raise Mistake(say("check.pretraining.not_window", row=row_x.tolist(), when=when))
         if s + T >= len(data):
-            raise Mistake(
-                f"your window starting at position {s} has no next token for its last position "
-                f"{when}: starts must be below len(data) - block_size = {len(data) - T}."
-            )
+            raise Mistake(say("check.pretraining.no_next", s=s, limit=len(data) - T, when=when))
         if not np.array_equal(row_y, np.asarray(data[s + 1 : s + T + 1])):
-            raise Mistake(f"for the window starting at {s}, your y is not x shifted by one {when}.")
+            raise Mistake(say("check.pretraining.not_shifted", s=s, when=when))
         starts.append(s)
     if max(starts) != len(data) - T - 1 or min(starts) != 0:
-        raise Mistake(
-            f"your windows start only at positions {min(starts)}..{max(starts)} {when}, never at "
-            f"0 or {len(data) - T - 1}: every window that fits should be possible."
-        )
+        low, high, last = min(starts), max(starts), len(data) - T - 1
+        raise Mistake(say("check.pretraining.narrow", low=low, high=high, last=last, when=when))
     again = call(fn, key, data, B, T, when=when)
     if not np.array_equal(as_array(again[0], "x", when), x):
-        raise Mistake(f"the same key gave a different batch {when}: draw with the key you get.")
+        raise Mistake(say("check.pretraining.same_key", when=when))
 
 
 @task(
     LESSON,
     "lr_at",
     references=("llmlab.optimizer.lr_schedule",),
-    title="Warm-up, then cosine decay",
-    hint="During warm-up lr · step / warmup_steps; after it, with progress p from 0 to 1, "
-    "min_lr + (lr - min_lr) · (1 + cos(π p)) / 2; min_lr from max_steps on.",
 )
 def check_lr_at(fn, rng):
     warmup, max_steps = int(rng.integers(5, 50)), int(rng.integers(200, 1000))
@@ -79,18 +69,21 @@ def check_lr_at(fn, rng):
     steps = [0, warmup // 2, warmup, (warmup + max_steps) // 2, max_steps, max_steps + 10]
     steps += [int(s) for s in rng.integers(0, max_steps, size=3)]
     for step in steps:
-        when = (
-            f"at step {step} (lr {lr:g}, min_lr {lr / 10:g}, warm-up {warmup}, {max_steps} steps)"
-        )
-        got = as_array(call(fn, step, lr, lr / 10, warmup, max_steps, when=when), "rate", when)
+        when = say(
+            "check.pretraining.when_step", step=step, lr=f"{lr:g}", min_lr=f"{lr / 10:g}",
+            warmup=warmup, steps=max_steps,
+        )  # fmt: skip
+        rate = say("check.name.rate")
+        got = as_array(call(fn, step, lr, lr / 10, warmup, max_steps, when=when), rate, when)
         if got.size != 1:
-            raise Mistake(f"your learning rate has shape {got.shape} {when}: return one number.")
+            raise Mistake(say("check.pretraining.rate_shape", shape=got.shape, when=when))
         value = float(got.reshape(()))
         if step == 0 and np.isclose(value, lr):
-            raise Mistake(f"your rate is already the peak {when}: warm up from 0 first.")
+            raise Mistake(say("check.pretraining.peak_at_0", when=when))
         if step >= max_steps and not np.isclose(value, lr / 10, rtol=1e-3):
-            raise Mistake(f"your rate is {value:.3g} {when}, but it should stay at min_lr.")
-        close(value, float(schedule(step)), "learning rate", when, rtol=1e-3, atol=1e-9)
+            raise Mistake(say("check.pretraining.not_min", value=f"{value:.3g}", when=when))
+        name = say("check.name.learning_rate")
+        close(value, float(schedule(step)), name, when, rtol=1e-3, atol=1e-9)
 
 
 class AdamW:
@@ -119,9 +112,6 @@ def bigram_loss(params, x, y):
 @task(
     LESSON,
     "train_step",
-    title="One training step with optax",
-    hint="loss, grads = jax.value_and_grad(loss_fn)(params, x, y); updates, opt_state = "
-    "optimizer.update(grads, opt_state, params); params = optax.apply_updates(params, updates).",
 )
 def check_train_step(fn, rng):
     V, B, T = int(rng.integers(4, 9)), 4, 6
@@ -133,7 +123,7 @@ def check_train_step(fn, rng):
     y = jnp.asarray(rng.integers(0, V, size=(B, T)), jnp.int32)
     optimizer = AdamW(0.05, weight_decay=0.1)
     opt_state = optimizer.init(params)
-    when = f"for a bigram model with V = {V} and AdamW"
+    when = say("check.pretraining.when_step_model", V=V)
 
     @jax.jit  # one compiled step instead of dozens of small eager ones
     def reference(params, opt_state):
@@ -144,26 +134,27 @@ def check_train_step(fn, rng):
     for _ in range(2):
         got = call(fn, params, opt_state, x, y, bigram_loss, optimizer, when=when)
         if not (isinstance(got, tuple) and len(got) == 3):
-            raise Mistake(f"your function should return (params, opt_state, loss) {when}.")
+            raise Mistake(say("check.pretraining.triple", when=when))
         loss, updates, want_state = reference(params, opt_state)
         want_params = optax.apply_updates(params, updates)
         got_params, got_state, got_loss = got
         if jax.tree.structure(got_params) != jax.tree.structure(params):
-            raise Mistake(f"your new params are not a dict like the old ones {when}.")
+            raise Mistake(say("check.pretraining.params_dict", when=when))
         if np.allclose(got_params["table"], params["table"]):
-            raise Mistake(f"your params did not change {when}: apply the updates.")
+            raise Mistake(say("check.pretraining.unchanged", when=when))
         downhill = jax.tree.map(lambda p, u: p - u, params, updates)
         if np.allclose(got_params["table"], downhill["table"], atol=1e-6):
-            raise Mistake(
-                f"you subtracted the updates {when}: optax's updates already point downhill, "
-                "so add them with optax.apply_updates(params, updates)."
-            )
+            raise Mistake(say("check.pretraining.subtracted", when=when))
         for name in params:
-            close(got_params[name], want_params[name], f"new {name!r} values", when, atol=1e-5)
-        close(as_array(got_loss, "loss", when).reshape(()), loss, "loss", when)
+            new = say("check.name.new_values", name=repr(name))
+            close(got_params[name], want_params[name], new, when, atol=1e-5)
+        loss_name = say("check.name.loss")
+        close(as_array(got_loss, loss_name, when).reshape(()), loss, loss_name, when)
         if jax.tree.structure(got_state) != jax.tree.structure(want_state):
-            raise Mistake(f"your opt_state is not the optimizer's new state {when}.")
+            raise Mistake(say("check.pretraining.state", when=when))
+        state_name = say("check.name.optimizer_state")
+        state_when = say("check.pretraining.return_state", when=when)
         for got_leaf, want_leaf in zip(jax.tree.leaves(got_state), jax.tree.leaves(want_state)):
-            close(got_leaf, want_leaf, "optimizer state", f"{when} (return the new opt_state)")
+            close(got_leaf, want_leaf, state_name, state_when)
         params, opt_state = want_params, want_state
-        when += ", on the second step"
+        when = say("check.pretraining.second_step", when=when)

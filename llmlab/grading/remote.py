@@ -16,6 +16,7 @@ import zlib
 from llmlab.grading import wire
 from llmlab.grading.core import TASKS, CheckTimeout, Mistake, run_check
 from llmlab.grading.sandbox import Kernel, KernelGone
+from llmlab.i18n import say
 
 GRACE = 5.0  # seconds the grader waits past a check's limit before it kills a kernel
 
@@ -48,15 +49,12 @@ class Session:
         entry = {"passed": result.passed, "message": result.message}
         used = sorted(self.called & set(task.references))
         if used:
-            entry["flag"] = (
-                f"your function calls {', '.join(used)}, llmlab's own answer to this task: "
-                "the instructor may ask you to write it yourself."
-            )
+            entry["flag"] = say("grader.flag", names=", ".join(used))
         return entry
 
     def call(self, target: str | int, args: tuple, kwargs: dict):
         if self.gone:
-            raise Mistake(f"not checked: {self.gone}.")
+            raise Mistake(say("grader.not_checked", reason=self.gone))
         remaining = self.budget - self.spent
         if remaining <= 0:
             raise CheckTimeout
@@ -69,13 +67,13 @@ class Session:
         except TimeoutError:
             self.kernel.stop()
             if time.monotonic() >= self.notebook_deadline:
-                self.gone = f"the notebook ran past the {self.notebook_seconds:g} s limit"
-                raise Mistake(f"not checked: {self.gone}.") from None
-            self.gone = "the kernel was stopped when a function would not stop in time"
+                self.gone = say("grader.notebook_timeout", seconds=f"{self.notebook_seconds:g}")
+                raise Mistake(say("grader.not_checked", reason=self.gone)) from None
+            self.gone = say("grader.kernel_stopped")
             raise CheckTimeout from None
         except KernelGone as error:
-            self.gone = f"{error} while a task was checked"
-            raise Mistake(f"{error} while your function ran.") from None
+            self.gone = say("grader.gone_while_checked", error=error)
+            raise Mistake(say("grader.gone_while_ran", error=error)) from None
         self.called.update(str(name) for name in reply.get("called", []))
         return self.answer(reply)
 
@@ -87,20 +85,13 @@ class Session:
                     reply["value"], lambda i, name: RemoteFunction(self, i, name)
                 )
             except Exception as error:
-                raise Mistake(f"your function returned something unreadable ({error}).") from None
+                raise Mistake(say("grader.unreadable_value", error=error)) from None
         if reply.get("timeout"):
             raise CheckTimeout
         if "missing" in reply:
-            raise Mistake(
-                f"your notebook has no function called {reply['missing']} "
-                f"(found {reply.get('type', '?')}): keep the name the exercise gives it."
-            )
+            raise Mistake(say("grader.missing", name=reply["missing"], kind=reply.get("type", "?")))
         if "unreadable" in reply:
-            raise Mistake(
-                f"your function returned an object of type {reply['unreadable']}, which the "
-                "grader does not read: return numbers, arrays, strings, or lists, tuples and "
-                "dicts of them."
-            )
+            raise Mistake(say("grader.unreadable_type", kind=reply["unreadable"]))
         if "raised" in reply:
             name = re.sub(r"\W", "_", str(reply["raised"]))[:80] or "Exception"
             message = str(reply.get("message", ""))[:300]
@@ -111,7 +102,7 @@ class Session:
             if name in ("SystemExit", "KeyboardInterrupt"):
                 raise {"SystemExit": SystemExit, "KeyboardInterrupt": KeyboardInterrupt}[name]
             raise type(name, (BaseException if reply.get("base") else Exception,), {})(message)
-        raise Mistake("the kernel sent a reply the grader does not know.")
+        raise Mistake(say("grader.unknown_reply"))
 
 
 class RemoteFunction:

@@ -12,6 +12,7 @@ from __future__ import annotations
 import html
 
 from llmlab.grading.core import TASKS, Result, Score
+from llmlab.i18n import say
 
 MIME_CHECK = "application/vnd.llmlab.check+json"
 MIME_SCORE = "application/vnd.llmlab.score+json"
@@ -21,7 +22,7 @@ def result_text(result: Result) -> str:
     mark = "✅" if result.passed else "❌"
     text = f"{mark} {result.task}: {result.message}"
     if result.hint and not result.passed:
-        text += f"\n   Hint: {result.hint}"
+        text += "\n   " + say("grading.report.hint_line", hint=result.hint)
     return text
 
 
@@ -33,19 +34,25 @@ def result_html(result: Result) -> str:
         f"{mark} <b>{html.escape(result.task)}</b>: {html.escape(result.message)}",
     ]
     if result.hint and not result.passed:
-        parts.append(f"<details><summary>Hint</summary><p>{html.escape(result.hint)}</p></details>")
+        summary = html.escape(say("grading.report.hint"))
+        parts.append(
+            f"<details><summary>{summary}</summary><p>{html.escape(result.hint)}</p></details>"
+        )
     parts.append("</div>")
     return "".join(parts)
 
 
 def score_text(score: Score) -> str:
-    lines = [f"Score for {score.lesson}: {score.passed}/{score.total} tasks passed"]
+    lines = [
+        say("grading.report.score", lesson=score.lesson, passed=score.passed, total=score.total)
+    ]
     for task_id, result in score.results.items():
         title = TASKS[task_id].title if task_id in TASKS else task_id
         if result is None:
-            lines.append(f"  ⬜ {title} ({task_id}): not checked yet: run its check cell.")
+            lines.append(say("grading.report.unchecked_line", title=title, task=task_id))
         else:
-            lines.append(f"  {'✅' if result.passed else '❌'} {title} ({task_id})")
+            mark = "✅" if result.passed else "❌"
+            lines.append(say("grading.report.checked_line", mark=mark, title=title, task=task_id))
     return "\n".join(lines)
 
 
@@ -54,15 +61,14 @@ def score_html(score: Score) -> str:
     for task_id, result in score.results.items():
         title = TASKS[task_id].title if task_id in TASKS else task_id
         mark = "⬜" if result is None else ("✅" if result.passed else "❌")
-        note = "not checked yet: run its check cell" if result is None else result.message
+        note = say("grading.report.unchecked") if result is None else result.message
         rows.append(
             f"<tr><td>{mark}</td><td>{html.escape(title)}</td>"
             f"<td style='text-align:left'>{html.escape(note)}</td></tr>"
         )
-    return (
-        f"<p><b>Score for {html.escape(score.lesson)}: {score.passed}/{score.total}"
-        f" tasks passed</b></p><table>{''.join(rows)}</table>"
-    )
+    lesson = html.escape(score.lesson)  # the catalogue's own sentence holds no markup
+    head = say("grading.report.score", lesson=lesson, passed=score.passed, total=score.total)
+    return f"<p><b>{head}</b></p><table>{''.join(rows)}</table>"
 
 
 def _kernel():

@@ -34,6 +34,7 @@ import time
 from pathlib import Path
 
 from llmlab.grading import wire
+from llmlab.i18n import say
 
 ROOT = Path(__file__).resolve().parents[2]  # the folder that holds the llmlab package
 PASS_ENV = ("PATH", "LANG", "LC_ALL", "LC_CTYPE", "LD_LIBRARY_PATH", "CUDA_VISIBLE_DEVICES")
@@ -95,8 +96,11 @@ class KernelGone(Exception):
 class Kernel:
     """One learner's kernel in its scratch folder; `request` sends a message and waits."""
 
-    def __init__(self, mode: str, read_all: bool, limits: dict, references: list[str]):
+    def __init__(
+        self, mode: str, read_all: bool, limits: dict, references: list[str], language: str = "en"
+    ):
         self.mode, self.read_all, self.limits = mode, read_all, dict(limits)
+        self.language = language  # the kernel's llmlab speaks it (LLMLAB_LANGUAGE)
         self.scratch = Path(tempfile.mkdtemp(prefix="llmlab-grade-"))
         self.uid = 1_000_000_000 + secrets.randbelow(1_000_000_000) if mode == "user" else None
         self.references = references
@@ -124,6 +128,7 @@ class Kernel:
             HOME=home, TMPDIR=home, USER="learner", LOGNAME="learner", PYTHONPATH=python_path,
             MPLBACKEND="Agg", MPLCONFIGDIR=home, XDG_CACHE_HOME=home, PYTHONUNBUFFERED="1",
             LLMLAB_PROGRESS="off",  # a graded run is not the learner's own progress
+            LLMLAB_LANGUAGE=self.language,
         )  # fmt: skip
         env.setdefault("XLA_PYTHON_CLIENT_PREALLOCATE", "false")
         kernel_fds = (kernel_reads, kernel_writes)
@@ -144,7 +149,7 @@ class Kernel:
         setup = {"limits": self.limits, "references": self.references}
         reply = self.request(setup, deadline)
         if not reply.get("ready"):
-            raise KernelGone("the kernel did not start")
+            raise KernelGone(say("grader.kernel_no_start"))
 
     def request(self, message: dict, deadline: float) -> dict:
         """Send `message`, wait for the reply until `deadline`; KernelGone or TimeoutError."""
@@ -152,11 +157,11 @@ class Kernel:
             wire.write_frame(self.inbox, pickle.dumps(message, protocol=5), deadline)
             data = wire.read_frame(self.outbox, deadline)
         except wire.Closed:
-            raise KernelGone("the kernel died (it crashed or exited)") from None
+            raise KernelGone(say("grader.kernel_died")) from None
         try:
             return wire.loads(data)
         except (ValueError, RecursionError, MemoryError):  # e.g. JSON nested 100000 deep
-            raise KernelGone("the kernel sent a reply that is not the grader's format") from None
+            raise KernelGone(say("grader.kernel_format")) from None
 
     def stop(self) -> None:
         """Kill the kernel and everything it started; remove its scratch folder."""

@@ -7,6 +7,7 @@ import numpy as np
 
 from llmlab.grading.core import Mistake, task
 from llmlab.grading.expect import call, equal
+from llmlab.i18n import say
 from llmlab.tokenizer import CharTokenizer, get_stats, merge
 
 LESSON = "02_tokens"
@@ -21,71 +22,63 @@ def random_text(rng: np.random.Generator, n_words: int = 6) -> str:
 @task(
     LESSON,
     "utf8_bytes",
-    title="Text to UTF-8 bytes",
-    hint="text.encode('utf-8') gives a bytes object; list(...) of it gives the numbers 0-255.",
 )
 def check_utf8_bytes(fn, rng):
     for text in ["hello", "床前明月光", random_text(rng), ""]:
-        when = f"for the text {text!r}"
+        when = say("check.tokens.when_text", text=repr(text))
         got = call(fn, text, when=when)
         want = list(text.encode("utf-8"))
         if isinstance(got, bytes):
-            raise Mistake(f"your function returned bytes {when}: wrap it in list(...).")
+            raise Mistake(say("check.tokens.returned_bytes", when=when))
         if isinstance(got, list) and got == [ord(c) for c in text] and got != want:
-            raise Mistake(
-                f"you returned character code points (ord) {when}: a Chinese character "
-                "such as 床 is 3 bytes in UTF-8, so encode the text first."
-            )
-        equal(list(got) if isinstance(got, list | tuple) else got, want, "bytes", when)
+            raise Mistake(say("check.tokens.code_points", when=when))
+        answer = list(got) if isinstance(got, list | tuple) else got
+        equal(answer, want, say("check.name.bytes"), when)
 
 
 @task(
     LESSON,
     "count_pairs",
     references=("llmlab.tokenizer.naive.get_stats",),
-    title="Count neighbouring pairs",
-    hint="for pair in zip(ids, ids[1:]): counts[pair] = counts.get(pair, 0) + 1.",
 )
 def check_count_pairs(fn, rng):
     cases = [list(random_text(rng).encode("utf-8")) for _ in range(3)]
     cases += [[1, 1, 1], [5, 6, 5, 6, 5, 6], [7], []]
     ambiguous = None  # where the counts were wrong in a way two mistakes share
     for ids in cases:
-        when = f"for ids {ids}" if len(ids) < 8 else f"for {len(ids)} ids of a random text"
+        when = (
+            say("check.tokens.when_ids", ids=ids)
+            if len(ids) < 8
+            else say("check.tokens.when_random_ids", n=len(ids))
+        )
         got = call(fn, list(ids), when=when)
         if not isinstance(got, dict):
-            raise Mistake(f"your function returned a {type(got).__name__} {when}, not a dict.")
+            raise Mistake(say("check.tokens.not_dict", kind=type(got).__name__, when=when))
         want = get_stats(ids)
         try:
             got = {(int(a), int(b)): int(n) for (a, b), n in got.items()}
         except (TypeError, ValueError):
-            raise Mistake(f"your dict should map pairs (a, b) to counts {when}.") from None
+            raise Mistake(say("check.tokens.dict_shape", when=when)) from None
         if ids == [1, 1, 1] and got.get((1, 1)) == 1:
-            raise Mistake(f"you counted (1, 1) once {when}: overlapping pairs count twice.")
+            raise Mistake(say("check.tokens.overlap", when=when))
         once = dict.fromkeys(want, 1)
         without_last = get_stats(ids[:-1])
         if got != want and got == once == without_last:
             ambiguous = ambiguous or when  # [5, 6, 5, 6, 5, 6] tells the two apart
             continue
         if got == once and once != want:
-            raise Mistake(f"you counted each pair only once {when}: add 1 for every occurrence.")
+            raise Mistake(say("check.tokens.once", when=when))
         if got == without_last and without_last != want:
-            raise Mistake(f"you missed the last pair {when}: zip(ids, ids[1:]) reaches it.")
-        equal(got, want, "pair counts", when)
+            raise Mistake(say("check.tokens.missed_last", when=when))
+        equal(got, want, say("check.name.pair_counts"), when)
     if ambiguous:
-        raise Mistake(
-            f"your pair counts are wrong {ambiguous}: count every pair, the last one too, "
-            "and add 1 for every occurrence."
-        )
+        raise Mistake(say("check.tokens.ambiguous", when=ambiguous))
 
 
 @task(
     LESSON,
     "merge_pair",
     references=("llmlab.tokenizer.naive.merge",),
-    title="Apply one BPE merge",
-    hint="Walk with an index i: if ids[i], ids[i+1] is the pair, append new_id and jump 2; "
-    "else append ids[i] and step 1. Careful at the last position.",
 )
 def check_merge_pair(fn, rng):
     cases = [([5, 6, 6, 6, 7], (6, 6)), ([1, 2, 3, 1, 2], (1, 2)), ([3], (3, 3))]
@@ -95,45 +88,38 @@ def check_merge_pair(fn, rng):
         cases.append((ids, (ids[0], ids[1])))
     for ids, pair in cases:
         new_id = int(rng.integers(256, 300))
-        when = f"for ids {ids} and pair {pair}"
+        when = say("check.tokens.when_merge", ids=ids, pair=pair)
         got = call(fn, list(ids), pair, new_id, when=when)
         want = merge(ids, pair, new_id)
         if isinstance(got, list) and got.count(new_id) == 1 and want.count(new_id) > 1:
-            raise Mistake(f"you merged only the first occurrence {when}: merge all of them.")
-        equal(list(got) if isinstance(got, list | tuple) else got, want, "merged ids", when)
+            raise Mistake(say("check.tokens.first_only", when=when))
+        answer = list(got) if isinstance(got, list | tuple) else got
+        equal(answer, want, say("check.name.merged_ids"), when)
 
 
 @task(
     LESSON,
     "char_tokenizer",
-    title="A character tokenizer",
-    hint="sorted(set(text)) gives the vocabulary; build stoi = {ch: i} and itos = {i: ch}, "
-    "then encode = [stoi[c] for c in s] and decode = ''.join(itos[i] for i in ids).",
 )
 def check_char_tokenizer(fn, rng):
     text = random_text(rng, 12)
-    when = f"for the text {text!r}"
+    when = say("check.tokens.when_text", text=repr(text))
     got = call(fn, text, when=when)
     if not (isinstance(got, tuple) and len(got) == 2 and all(map(callable, got))):
-        raise Mistake(f"your function should return two functions (encode, decode) {when}.")
+        raise Mistake(say("check.tokens.two_functions", when=when))
     encode, decode = got
-    ids = call(encode, text, when=f"in encode {when}")
+    ids = call(encode, text, when=say("check.tokens.in_encode", when=when))
     if not isinstance(ids, list) or not all(isinstance(i, int | np.integer) for i in ids):
-        raise Mistake(f"your encode should return a list of ints {when}.")
+        raise Mistake(say("check.tokens.encode_ints", when=when))
     if len(ids) != len(text):
-        raise Mistake(
-            f"your encode gave {len(ids)} ids for {len(text)} characters {when}: "
-            "one id per character."
-        )
+        raise Mistake(say("check.tokens.one_per_char", n=len(ids), chars=len(text), when=when))
     want = CharTokenizer.from_text(text).encode(text)  # vocabulary sorted by code point
     in_order = list(dict.fromkeys(text))  # characters in order of first appearance
     if [int(i) for i in ids] == [in_order.index(c) for c in text] != want:
-        raise Mistake(
-            f"you numbered the characters in the order they first appear {when}: "
-            "sort them first, with sorted(set(text))."
-        )
-    equal([int(i) for i in ids], want, "ids", when, "number the sorted characters 0, 1, 2...")
-    back = call(decode, ids, when=f"in decode {when}")
-    equal(back, text, "decode(encode(text))", when)
+        raise Mistake(say("check.tokens.first_seen", when=when))
+    hint = say("check.tokens.sorted_hint")
+    equal([int(i) for i in ids], want, say("check.name.ids"), when, hint)
+    back = call(decode, ids, when=say("check.tokens.in_decode", when=when))
+    equal(back, text, say("check.name.round_trip"), when)
     piece = text[len(text) // 2 :]
-    equal(call(decode, call(encode, piece)), piece, "decode(encode(part of the text))", when)
+    equal(call(decode, call(encode, piece)), piece, say("check.name.round_trip_part"), when)

@@ -10,6 +10,7 @@ import numpy as np
 from llmlab.attention import attention, causal_mask
 from llmlab.grading.core import Mistake, task
 from llmlab.grading.expect import as_array, call, close, equal, same_shape
+from llmlab.i18n import say
 from llmlab.model.config import GPTConfig, param_count_formula
 
 LESSON = "07_transformer"
@@ -67,9 +68,6 @@ def block_reference(x, p, n_head, *, pre_norm=True, residual=True):
     LESSON,
     "layer_norm",
     references=("llmlab.grading.transformer.layer_norm_reference",),
-    title="LayerNorm",
-    hint="Over the last axis (keepdims=True): mean, variance (the mean of squared differences), "
-    "then (x - mean) / sqrt(var + 1e-5) * scale + bias.",
 )
 def check_layer_norm(fn, rng):
     for shape in [(int(rng.integers(4, 10)),), (2, 3, 8)]:
@@ -77,32 +75,25 @@ def check_layer_norm(fn, rng):
         x = jnp.asarray(rng.normal(3.0, 4.0, size=shape), jnp.float32)
         scale = jnp.asarray(rng.normal(1.0, 0.5, size=C), jnp.float32)
         bias = jnp.asarray(rng.normal(size=C), jnp.float32)
-        when = f"for x of shape {shape}"
-        got = as_array(call(fn, x, scale, bias, when=when), "output", when)
-        same_shape(got, shape, "output", when)
+        when = say("check.when.x_shape", shape=shape)
+        name = say("check.name.output")
+        got = as_array(call(fn, x, scale, bias, when=when), name, when)
+        same_shape(got, shape, name, when)
         ones, zeros = jnp.ones(C), jnp.zeros(C)
-        plain = as_array(call(fn, x, ones, zeros, when=when), "output", when)
+        plain = as_array(call(fn, x, ones, zeros, when=when), name, when)
         if not np.allclose(plain.mean(-1), 0.0, atol=1e-4):
-            raise Mistake(
-                f"with scale 1 and bias 0 your rows do not have mean 0 {when}: normalise over "
-                "the last axis (axis=-1, keepdims=True)."
-            )
+            raise Mistake(say("check.transformer.mean_0", when=when))
         if len(shape) > 1 and np.allclose(plain, (x - x.mean()) / jnp.sqrt(x.var() + EPS)):
-            raise Mistake(f"you normalised over the whole array {when}: use axis=-1.")
+            raise Mistake(say("check.transformer.whole_array", when=when))
         if not np.allclose(plain.var(-1), 1.0, atol=2e-3):
-            raise Mistake(
-                f"with scale 1 and bias 0 your rows do not have variance 1 {when}: divide by "
-                "sqrt(variance + eps), the standard deviation."
-            )
-        close(got, layer_norm_reference(x, scale, bias), "output", when, atol=1e-4)
+            raise Mistake(say("check.transformer.var_1", when=when))
+        close(got, layer_norm_reference(x, scale, bias), name, when, atol=1e-4)
 
 
 @task(
     LESSON,
     "mlp",
     references=("llmlab.grading.transformer.mlp_reference",),
-    title="The MLP (feed-forward) layer",
-    hint="h = x @ w_fc + b_fc (C -> 4C); h = jax.nn.gelu(h); return h @ w_out + b_out (4C -> C).",
 )
 def check_mlp(fn, rng):
     for shape in [(int(rng.integers(2, 6)), 4), (2, 3, 6)]:
@@ -112,56 +103,46 @@ def check_mlp(fn, rng):
             jnp.asarray(rng.normal(size=s), jnp.float32) for s in [(C, 4 * C), (4 * C, C)]
         )
         b_fc, b_out = (jnp.asarray(rng.normal(size=s), jnp.float32) for s in [(4 * C,), (C,)])
-        when = f"for x of shape {shape}"
-        got = as_array(call(fn, x, w_fc, b_fc, w_out, b_out, when=when), "output", when)
-        same_shape(got, shape, "output", when)
+        when = say("check.when.x_shape", shape=shape)
+        name = say("check.name.output")
+        got = as_array(call(fn, x, w_fc, b_fc, w_out, b_out, when=when), name, when)
+        same_shape(got, shape, name, when)
         if np.allclose(got, (x @ w_fc + b_fc) @ w_out + b_out, atol=1e-3):
-            raise Mistake(
-                f"your MLP has no non-linearity {when}: two linear layers in a row are still "
-                "one linear layer; put jax.nn.gelu between them."
-            )
+            raise Mistake(say("check.transformer.linear", when=when))
         want = mlp_reference(x, w_fc, b_fc, w_out, b_out)
-        close(got, want, "output", when, atol=1e-3, rtol=1e-3)
+        close(got, want, name, when, atol=1e-3, rtol=1e-3)
 
 
 @task(
     LESSON,
     "transformer_block",
     references=("llmlab.grading.transformer.block_reference",),
-    title="A transformer block",
-    hint="Pre-LayerNorm: x = x + attn(layer_norm(x)); then x = x + mlp(layer_norm(x)). "
-    "The residual x itself is never normalised.",
 )
 def check_transformer_block(fn, rng):
     for B, T, C, H in [(2, int(rng.integers(3, 6)), 8, 2), (1, 1, 8, 4)]:
         x = jnp.asarray(rng.normal(size=(B, T, C)), jnp.float32)
         params = block_params(rng, C)
-        when = f"for x of shape ({B}, {T}, {C}) and {H} heads"
-        got = as_array(call(fn, x, dict(params), H, when=when), "output", when)
-        same_shape(got, (B, T, C), "output", when)
+        when = say("check.transformer.when_block", B=B, T=T, C=C, H=H)
+        name = say("check.name.output")
+        got = as_array(call(fn, x, dict(params), H, when=when), name, when)
+        same_shape(got, (B, T, C), name, when)
         want = block_reference(x, params, H)
         if np.allclose(got, block_reference(x, params, H, residual=False), atol=1e-3):
-            raise Mistake(f"your block forgets the residual {when}: add the input back (x + ...).")
+            raise Mistake(say("check.transformer.no_residual", when=when))
         if np.allclose(got, block_reference(x, params, H, pre_norm=False), atol=1e-3):
-            raise Mistake(
-                f"you normalised after adding (post-LayerNorm) {when}: our GPT normalises the "
-                "input of each sub-layer, x + attn(ln(x))."
-            )
+            raise Mistake(say("check.transformer.post_norm", when=when))
         if T > 1:
             future = x.at[:, -1].add(5.0)
-            early = as_array(call(fn, future, dict(params), H, when=when), "output", when)
+            early = as_array(call(fn, future, dict(params), H, when=when), name, when)
             if not np.allclose(early[:, :-1], got[:, :-1], atol=1e-4):
-                raise Mistake(f"changing the last token changed earlier outputs {when}: mask.")
-        close(got, want, "output", when, atol=1e-3, rtol=1e-3)
+                raise Mistake(say("check.transformer.unmasked", when=when))
+        close(got, want, name, when, atol=1e-3, rtol=1e-3)
 
 
 @task(
     LESSON,
     "param_count",
     references=("llmlab.model.config.param_count_formula",),
-    title="Count GPT's parameters",
-    hint="Embeddings V·C + T·C; per block 12·C² weights plus biases (3C + C + 4C + C) and two "
-    "LayerNorms (2C each); a final LayerNorm (2C); the output head reuses the token embedding.",
 )
 def check_param_count(fn, rng):
     configs = [GPTConfig.gpt2(), GPTConfig.tiny(int(rng.integers(50, 100)))]
@@ -169,14 +150,11 @@ def check_param_count(fn, rng):
     configs.append(GPTConfig(vocab_size=V, block_size=32, n_layer=L, n_head=2, n_embd=16))
     for config in configs:
         args = (config.vocab_size, config.block_size, config.n_layer, config.n_embd)
-        when = "for vocab_size={}, block_size={}, n_layer={}, n_embd={}".format(*args)
+        when = say("check.transformer.when_config", **dict(zip("VTLC", args)))
         got = call(fn, *args, when=when)
         if not isinstance(got, int | np.integer):
-            raise Mistake(f"your count is a {type(got).__name__} {when}: return an int.")
+            raise Mistake(say("check.transformer.not_int", kind=type(got).__name__, when=when))
         want = param_count_formula(config)
         if got == want + config.vocab_size * config.n_embd:
-            raise Mistake(
-                f"you counted an output head of V·C {when}: GPT-2 reuses the token embedding "
-                "matrix for it (tied weights)."
-            )
-        equal(int(got), want, "count", when)
+            raise Mistake(say("check.transformer.untied", when=when))
+        equal(int(got), want, say("check.name.count"), when)

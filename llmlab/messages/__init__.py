@@ -8,9 +8,37 @@ in both languages (tests/test_i18n.py checks every entry).
 
 from __future__ import annotations
 
-from llmlab.messages import environment, errors, hub, model_widgets, progress, widgets
+from llmlab.messages import (
+    checks_basics,
+    checks_counting,
+    checks_model,
+    checks_training,
+    environment,
+    errors,
+    grader,
+    grading,
+    hub,
+    model_widgets,
+    progress,
+    tasks,
+    widgets,
+)
 
-AREAS = (environment, errors, widgets, model_widgets, progress, hub)
+AREAS = (
+    environment,
+    errors,
+    widgets,
+    model_widgets,
+    progress,
+    hub,
+    grading,
+    tasks,
+    checks_basics,
+    checks_counting,
+    checks_model,
+    checks_training,
+    grader,
+)
 
 
 def _merge() -> dict[str, dict[str, str]]:
