@@ -175,3 +175,45 @@ def example_batch(key: Any, data: ChatArrays, batch_size: int) -> ChatArrays:
 def sft_loss(model: Any, batch: ChatArrays) -> jax.Array:
     """The masked NLL: mean -ln p(target) over the assistant's tokens only (a `fit` loss_fn)."""
     return nll(model(batch.x), batch.y, batch.mask)
+
+
+class Reply(NamedTuple):
+    """What the model answered: its text, and whether it ended it with `<|end|>` itself."""
+
+    text: str
+    finished: bool
+
+
+def reply(
+    model: Any,
+    tokenizer: Any,
+    conversation: Conversation,
+    *,
+    key: Any,
+    temperature: float = 0.0,
+    max_new_tokens: int | None = None,
+) -> Reply:
+    """The model's next assistant message for `conversation` (greedy by default).
+
+    Generates after `encode_prompt(conversation)` until the model writes `<|end|>` or the
+    context is full (or `max_new_tokens`, default: the room left in the context).
+
+    Example: reply(chat_model, tok, [{"role": "user", "content": "上句：床前明月光"}],
+                   key=jax.random.key(0)) -> Reply(text="疑是地上霜", finished=True)
+    """
+    from llmlab.generate import generate
+
+    ids = encode_prompt(conversation, tokenizer)
+    room = model.config.block_size - len(ids)
+    if room < 1:
+        raise ValueError(
+            f"the conversation is {len(ids)} tokens with the answer's role marker, but the "
+            f"model's context holds {model.config.block_size}: shorten the request"
+        )
+    limit = room if max_new_tokens is None else max_new_tokens
+    if isinstance(limit, bool) or not isinstance(limit, int) or not 1 <= limit <= room:
+        raise ValueError(f"max_new_tokens must be an int in [1, {room}], got {max_new_tokens!r}")
+    end = _special_id(tokenizer, END)
+    new = generate(model, ids.tolist(), limit, key=key, temperature=temperature, stop_token=end)
+    finished = bool(new) and new[-1] == end
+    return Reply(tokenizer.decode(new[:-1] if finished else new), finished)

@@ -133,3 +133,62 @@ def test_characters_cannot_be_added_after_special_tokens():
     with pytest.raises(ValueError, match="without moving them"):
         add_tokens(tok, "c")
     assert add_tokens(tok, "ab<|end|>").to_dict() == tok.to_dict(), "nothing new: no change"
+
+
+def _chat_model_and_tokenizer(block_size=24):
+    from flax import nnx
+
+    from llmlab.chat import chat_tokenizer
+    from llmlab.model import GPT, GPTConfig
+
+    tok = chat_tokenizer(CharTokenizer.from_text("床前明月光疑是地上霜"))
+    cfg = GPTConfig(vocab_size=tok.vocab_size, block_size=block_size, n_layer=1, n_head=2,
+                    n_embd=16)  # fmt: skip
+    return GPT(cfg, rngs=nnx.Rngs(0)), tok
+
+
+def test_reply_is_the_greedy_continuation_cut_at_end():
+    from llmlab.chat import END, reply
+    from llmlab.generate import generate
+
+    model, tok = _chat_model_and_tokenizer()
+    chat = [{"role": "user", "content": "床前明月光"}]
+    ids = encode_prompt(chat, tok).tolist()
+    end = tok.special_tokens[END]
+    room = model.config.block_size - len(ids)
+    want = generate(model, ids, room, key=jax.random.key(0), temperature=0.0, stop_token=end)
+    got = reply(model, tok, chat, key=jax.random.key(0))
+    stopped = want[-1] == end
+    assert got.finished == stopped
+    assert got.text == tok.decode(want[:-1] if stopped else want)
+
+
+def test_reply_says_whether_the_model_ended_its_answer(monkeypatch):
+    import sys
+
+    from llmlab.chat import reply
+
+    model, tok = _chat_model_and_tokenizer()
+    chat = [{"role": "user", "content": "床前明月光"}]
+    end = int(encode_prompt(chat, tok)[-2])  # the user's message closes with <|end|>
+    word = tok.encode("疑是地上霜")
+    module = sys.modules["llmlab.generate"]  # `llmlab.generate` is the function, not the module
+    monkeypatch.setattr(module, "generate", lambda *a, **k: [*word, end])
+    assert reply(model, tok, chat, key=jax.random.key(0)) == ("疑是地上霜", True)
+    monkeypatch.setattr(module, "generate", lambda *a, **k: word)
+    assert reply(model, tok, chat, key=jax.random.key(0)) == ("疑是地上霜", False)
+
+
+def test_reply_refuses_a_conversation_longer_than_the_context():
+    from llmlab.chat import reply
+
+    model, tok = _chat_model_and_tokenizer(block_size=8)
+    with pytest.raises(ValueError, match="context holds 8: shorten the request"):
+        reply(
+            model, tok, [{"role": "user", "content": "床前明月光疑是地上霜"}], key=jax.random.key(0)
+        )
+    model, tok = _chat_model_and_tokenizer()
+    with pytest.raises(ValueError, match="max_new_tokens must be an int"):
+        reply(
+            model, tok, [{"role": "user", "content": "床"}], key=jax.random.key(0), max_new_tokens=0
+        )

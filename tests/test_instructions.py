@@ -81,3 +81,41 @@ def test_every_conversation_encodes_in_the_chat_format():
     tok = chat_tokenizer(CharTokenizer.from_text(text))
     lengths = [len(encode_chat(c["messages"], tok)[0]) for c in convs]
     assert max(lengths) <= 128, f"the longest conversation has {max(lengths)} tokens"
+
+
+def test_every_true_answer_of_the_set_has_its_form():
+    from llmlab.data.instructions import has_form
+
+    for c in load_instructions(None):
+        request, answer = (m["content"] for m in c["messages"][-2:])
+        assert has_form(c["task"], request, answer), f"{c['task']}: {request} -> {answer}"
+
+
+@pytest.mark.parametrize(
+    ("task", "asked", "answer"),
+    [
+        (
+            "write",
+            "写一首题为《静夜思》的五言绝句。",
+            "床前明月光，疑是地上霜。举头望明月，低头思故乡",
+        ),
+        (
+            "write",
+            "写一首题为《静夜思》的七言绝句。",
+            "床前明月光，疑是地上霜。举头望明月，低头思故乡。",
+        ),
+        ("next", "上句：床前明月光", "疑是地上霜。"),
+        ("next", "上句：床前明月光", "疑是地上霜霜"),
+        ("author", "「…」这首诗的作者是谁？", "李白，杜甫"),
+        ("author", "「…」这首诗的作者是谁？", "床前明月光疑是地上霜"),
+        ("title", "「…」这首诗的题目是什么？", "静夜思"),
+        ("form", "「…」是五言绝句还是七言绝句？", "五言"),
+        ("first", "「…」的第一句是什么？", "床前明月"),
+    ],
+)
+def test_answers_of_the_wrong_form_are_caught(task, asked, answer):
+    from llmlab.data.instructions import has_form
+
+    assert not has_form(task, asked, answer), f"{answer!r} does not have the {task} form"
+    with pytest.raises(ValueError, match="unknown task 'poem'"):
+        has_form("poem", asked, answer)

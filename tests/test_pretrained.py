@@ -52,3 +52,36 @@ def test_shipped_files_carry_the_checksum_of_their_tensors(name):
     with safe_open(pretrained.path(name), framework="np") as f:
         saved = f.metadata().get("checksum")
     assert saved == checksum(load_file(pretrained.path(name))), "load_checkpoint verifies it"
+
+
+def test_the_chat_models_share_one_vocabulary_with_the_chat_tokens_and_fit_every_conversation():
+    from llmlab.chat import CHAT_TOKENS, encode_chat
+    from llmlab.data.instructions import load_instructions
+
+    base, base_tok = pretrained.load("tang_base")
+    chat, chat_tok = pretrained.load("tang_chat")
+    assert base_tok.to_dict() == chat_tok.to_dict(), "SFT keeps the base model's tokenizer"
+    assert set(CHAT_TOKENS) <= set(chat_tok.special_tokens), "role markers are special tokens"
+    longest = max(len(encode_chat(c["messages"], chat_tok)[0]) for c in load_instructions(None))
+    assert longest <= chat.config.block_size + 1 == base.config.block_size + 1, (
+        f"every conversation ({longest} tokens at most) fits the context for SFT"
+    )
+
+
+def test_fine_tuning_teaches_the_form_of_the_answers():
+    from llmlab.chat import reply
+    from llmlab.data.instructions import has_form, load_instructions
+
+    held_out = [c for c in load_instructions("test") if c["task"] in ("next", "form")][:8]
+
+    def rate(name):
+        model, tok = pretrained.load(name)
+        answers = [reply(model, tok, c["messages"][:-1], key=jax.random.key(k))
+                   for k, c in enumerate(held_out)]  # fmt: skip
+        return sum(
+            a.finished and has_form(c["task"], c["messages"][-2]["content"], a.text)
+            for a, c in zip(answers, held_out, strict=True)
+        ) / len(held_out)
+
+    base, chat = rate("tang_base"), rate("tang_chat")
+    assert base <= 0.25 and chat >= 0.75, f"form rate before SFT {base:.0%}, after {chat:.0%}"

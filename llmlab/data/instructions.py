@@ -65,6 +65,37 @@ def form(poem: str) -> str:
     return {5: "五言绝句", 7: "七言绝句"}[len(lines(poem)[0])]
 
 
+_HAN_LINE = re.compile(r"^\w+$")
+_TITLE = re.compile(r"^《[^《》]+》$")
+
+
+def has_form(task: str, request: str, answer: str) -> bool:
+    """Whether `answer` has the form `task` asks for (not whether it is right).
+
+    write: a quatrain (four lines, punctuated) with the requested five or seven characters a
+    line; next: one line as long as the given one; author: a name of 1-6 characters; title:
+    a title in 《》; form: 五言绝句。 or 七言绝句。; first: one line of five or seven characters.
+
+    Example: has_form("next", "上句：床前明月光", "疑是地上霜") -> True
+    """
+    if task == "write":
+        want = 5 if "五言" in request else 7
+        m = _LINES.match(answer)
+        return m is not None and all(len(m.group(i)) == want for i in (1, 2, 4, 5))
+    if task == "next":
+        given = request.split("：", 1)[-1]
+        return bool(_HAN_LINE.match(answer)) and len(answer) == len(given)
+    if task == "author":
+        return bool(_HAN_LINE.match(answer)) and 1 <= len(answer) <= 6
+    if task == "title":
+        return bool(_TITLE.match(answer))
+    if task == "form":
+        return answer in ("五言绝句。", "七言绝句。")
+    if task == "first":
+        return bool(_HAN_LINE.match(answer)) and len(answer) in (5, 7)
+    raise ValueError(f"unknown task {task!r}: expected one of {SFT_TASKS}")
+
+
 def _user(text: str) -> list[dict]:
     return [{"role": "user", "content": text}]
 

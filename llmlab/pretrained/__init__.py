@@ -11,13 +11,17 @@ name         layers, heads, channels, ctx vocabulary            parameters  val 
 ===========  ===========================  ====================  ==========  ========  =======
 shakespeare  4, 4, 128, 64                65 characters         809,856     1.876     1.6 MB
 tang         4, 4, 128, 32                5,043 characters      1,442,944   5.529     2.9 MB
+tang_base    4, 4, 128, 80                5,119 chars + 4 chat  1,459,328   5.427     3.0 MB
+tang_chat    the same, after SFT          the same              1,459,328   4.369*    3.0 MB
 ===========  ===========================  ====================  ==========  ========  =======
 
 Validation loss: mean cross-entropy (nats per character) over 200 random batches of the last
 10% of the corpus, for the float16 weights as shipped (nanoGPT reports 1.88 for the same
 Shakespeare recipe; uniform guessing would give ln 65 = 4.17 and ln 5043 = 8.53). Training
-steps: 2,000 (Shakespeare, batch 12) and 1,500 (Tang, batch 24). Both were made by one
-command, `python -m llmlab.pretrained build` (recipes and seeds in
+steps: 2,000 (Shakespeare, batch 12) and 1,500 (Tang, batch 24; tang_base batch 10 of 80
+characters). *tang_chat: the masked loss on the assistant's words of the 500 held-out
+conversations of the instruction set (tang_base scores 9.34 there), after 600 SFT steps.
+All were made by one command, `python -m llmlab.pretrained build` (recipes and seeds in
 `llmlab/pretrained/build.py`).
 """
 
@@ -30,7 +34,7 @@ from typing import Any
 from llmlab.checkpoint import load_checkpoint
 from llmlab.model import GPT
 
-NAMES = ("shakespeare", "tang")
+NAMES = ("shakespeare", "tang", "tang_base", "tang_chat")
 
 
 def path(name: str) -> Path:
@@ -41,7 +45,7 @@ def path(name: str) -> Path:
 
 
 def load(name: str) -> tuple[GPT, Any]:
-    """The pretrained model `name` ("shakespeare" or "tang") and its character tokenizer."""
+    """The pretrained model `name` (one of NAMES) and its character tokenizer."""
     file = path(name)
     if not file.is_file():
         raise FileNotFoundError(

@@ -5,5 +5,8 @@ import sys
 from llmlab.pretrained.build import main
 
 if len(sys.argv) < 2 or sys.argv[1] != "build":
-    raise SystemExit("usage: python -m llmlab.pretrained build [shakespeare] [tang]")
+    raise SystemExit(
+        "usage: python -m llmlab.pretrained build [name ...]   "
+        "(names: shakespeare, tang, tang_base, tang_chat; none: all, in that order)"
+    )
 main(sys.argv[2:])
