@@ -134,3 +134,29 @@ def test_lesson_07_gpt3_file_size_uses_lesson_00s_bytes_per_parameter():
     pattern = rf"GPT-3, {n_bytes} bytes per parameter[^:]*: ([\d,]+) GB"
     gb = int(_one(pattern, outputs07, "lesson 07's outputs").replace(",", ""))
     assert gb == 175 * n_bytes, f"GPT-3 at {n_bytes} bytes per parameter: {gb} GB printed"
+
+
+def test_lesson_08_states_the_bigram_and_trained_losses_the_cell_printed():
+    prose, outputs, _ = _prose_and_outputs("08_pretraining")
+    numbers = r"([\d.]+)\s+\(perplexity ([\d.]+)\)"
+    printed = re.search(rf"bigram {numbers}, trained GPT {numbers}", outputs)
+    stated = re.search(
+        rf"the bigram model scores {numbers}\s+and the trained GPT\s+{numbers}", prose
+    )
+    assert printed, "lesson 08 must print the bigram's and the trained GPT's validation loss"
+    assert stated, "lesson 08's prose must state the bigram's and the trained GPT's loss"
+    assert stated.groups() == printed.groups(), (
+        f"the prose says {stated.groups()} (bigram loss, perplexity, GPT loss, perplexity) "
+        f"but the cell printed {printed.groups()}"
+    )
+    bigram, gpt = float(printed.group(1)), float(printed.group(3))
+    assert gpt < bigram, f"the trained GPT ({gpt}) must beat the bigram ({bigram}), as it says"
+
+
+def test_lesson_08_fit_outran_the_learners_loop_as_the_prose_says():
+    prose, outputs, _ = _prose_and_outputs("08_pretraining")
+    loop = float(_one(r"your loop: +([\d.]+) steps/s", outputs, "lesson 08's speed cell"))
+    fit = float(_one(r"fit: +([\d.]+) steps/s", outputs, "lesson 08's speed cell"))
+    claim = re.search(r"`fit` spent less\s+time between steps", prose)
+    assert claim, "lesson 08's prose must say that fit spent less time between steps"
+    assert fit > loop, f"the prose says fit is faster, but it ran {fit} steps/s, the loop {loop}"
