@@ -176,3 +176,24 @@ def test_at_temperature_1_the_first_two_tokens_follow_the_target(monkeypatch):
         spec._compiled_round.cache_clear()
     broken = np.abs(empirical(pairs[:, 0] * 5 + pairs[:, 1], 25) - want).sum()
     assert broken > bound, f"always accepting must fail this check, its L1 is only {broken:.4f}"
+
+
+def test_bad_input_gets_a_sentence_saying_what_was_expected(target, draft):
+    key = jax.random.key(0)
+    other = GPT(
+        GPTConfig(vocab_size=7, block_size=32, n_layer=1, n_head=1, n_embd=8), rngs=nnx.Rngs(0)
+    )
+    with pytest.raises(ValueError, match="share one tokenizer.* 13 tokens, the draft's 7"):
+        speculative_generate(target, other, [1], 4, key=key)
+    for gamma in (0, -2):
+        with pytest.raises(ValueError, match=f"gamma .* must be an int >= 1, got {gamma}"):
+            speculative_generate(target, draft, [1], 4, key=key, gamma=gamma)
+    with pytest.raises(ValueError, match="empty"):
+        speculative_generate(target, draft, [], 4, key=key)
+    # draft block_size 24: 20 + 3 - 1 + 4 = 26 positions do not fit
+    with pytest.raises(ValueError, match="must fit in the context window of 24 tokens"):
+        speculative_generate(target, draft, list(range(1, 11)) * 2, 3, key=key, gamma=4)
+    with pytest.raises(TypeError, match="draft must be a GPT"):
+        speculative_generate(target, "small", [1], 4, key=key)
+    with pytest.raises(ValueError, match="temperature"):
+        speculative_generate(target, draft, [1], 4, key=key, temperature=-1.0)
