@@ -29,8 +29,10 @@ from __future__ import annotations
 from llmlab.grading import (  # noqa: F401  (importing registers each lesson's tasks)
     attention,
     embeddings,
+    finetuning,
     generation,
     loss,
+    preferences,
     pretraining,
     probability,
     sampling,

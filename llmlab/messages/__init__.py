@@ -11,7 +11,9 @@ from __future__ import annotations
 from llmlab.messages import (
     checks_basics,
     checks_counting,
+    checks_finetuning,
     checks_model,
+    checks_preferences,
     checks_training,
     environment,
     errors,
@@ -37,6 +39,8 @@ AREAS = (
     checks_counting,
     checks_model,
     checks_training,
+    checks_finetuning,
+    checks_preferences,
     grader,
 )
 
