@@ -232,7 +232,11 @@ def test_a_typical_mistake_is_caught_and_named(task_id, wrong, words):
 
 
 def test_every_task_has_a_planted_mistake():
-    planted = {task_id for task_id, _, _ in MISTAKES}
+    # Exercises 10 and 11 plant theirs in their own files (tests/test_grading_<lesson>.py).
+    from test_grading_finetuning import MISTAKES as FINETUNING
+    from test_grading_preferences import MISTAKES as PREFERENCES
+
+    planted = {task_id for task_id, _, _ in MISTAKES + FINETUNING + PREFERENCES}
     assert planted == set(grading.TASKS), (
         f"tasks without a planted mistake: {set(grading.TASKS) - planted}"
     )
