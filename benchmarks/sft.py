@@ -16,29 +16,16 @@ from __future__ import annotations
 
 import argparse
 import json
-from collections import defaultdict
 
 import jax
 
-from llmlab.chat import example_batch, reply, sft_loss
+from llmlab.chat import example_batch, sft_loss
 from llmlab.data import encode_corpus, load_text, train_val_split
-from llmlab.data.instructions import has_form, load_instructions
+from llmlab.data.instructions import load_instructions
+from llmlab.form_rate import form_rates
 from llmlab.pretrained import load
 from llmlab.pretrained.build import SFT, sft_data
 from llmlab.train import TrainConfig, evaluate
-
-
-def form_rates(model, tokenizer, conversations) -> dict[str, float]:
-    """Fraction of answers with the requested form and a proper end, per task and overall."""
-    hits, counts = defaultdict(int), defaultdict(int)
-    for k, c in enumerate(conversations):
-        request = c["messages"][-2]["content"]
-        answer = reply(model, tokenizer, c["messages"][:-1], key=jax.random.key(k))
-        ok = answer.finished and has_form(c["task"], request, answer.text)
-        for name in (c["task"], "all"):
-            hits[name] += ok
-            counts[name] += 1
-    return {name: hits[name] / counts[name] for name in sorted(counts)}
 
 
 def main(argv: list[str] | None = None) -> dict:
@@ -55,7 +42,7 @@ def main(argv: list[str] | None = None) -> dict:
         _, val = train_val_split(encode_corpus(text, tokenizer), 0.1)
         chat = sft_data(tokenizer, "test")
         figures[name] = {
-            "form_rate": form_rates(model, tokenizer, test),
+            "form_rate": form_rates(model, tokenizer, test, key=jax.random.key(0)),
             "answer_loss": evaluate(model, chat, SFT, jax.random.key(0), loss_fn=sft_loss,
                                     batch_fn=example_batch),
             "poem_val_loss": evaluate(model, val, pretrain, jax.random.key(0)),

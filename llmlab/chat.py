@@ -191,12 +191,14 @@ def reply(
     *,
     key: Any,
     temperature: float = 0.0,
+    top_k: int | None = None,
     max_new_tokens: int | None = None,
 ) -> Reply:
     """The model's next assistant message for `conversation` (greedy by default).
 
     Generates after `encode_prompt(conversation)` until the model writes `<|end|>` or the
     context is full (or `max_new_tokens`, default: the room left in the context).
+    temperature and top_k sample as in `llmlab.sampling.sample`.
 
     Example: reply(chat_model, tok, [{"role": "user", "content": "上句：床前明月光"}],
                    key=jax.random.key(0)) -> Reply(text="疑是地上霜", finished=True)
@@ -214,6 +216,7 @@ def reply(
     if isinstance(limit, bool) or not isinstance(limit, int) or not 1 <= limit <= room:
         raise ValueError(f"max_new_tokens must be an int in [1, {room}], got {max_new_tokens!r}")
     end = _special_id(tokenizer, END)
-    new = generate(model, ids.tolist(), limit, key=key, temperature=temperature, stop_token=end)
+    new = generate(model, ids.tolist(), limit, key=key, temperature=temperature, top_k=top_k,
+                   stop_token=end)  # fmt: skip
     finished = bool(new) and new[-1] == end
     return Reply(tokenizer.decode(new[:-1] if finished else new), finished)

@@ -22,6 +22,7 @@ from llmlab.messages import (
     hub,
     model_widgets,
     progress,
+    side_by_side,
     tasks,
     widgets,
 )
@@ -42,6 +43,7 @@ AREAS = (
     checks_finetuning,
     checks_preferences,
     grader,
+    side_by_side,
 )
 
 
