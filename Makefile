@@ -8,6 +8,10 @@ STAMP  := $(VENV)/.installed-$(shell cksum < pyproject.toml | cut -d' ' -f1)
 # Property tests draw the same examples on every `make test` (see tests/conftest.py);
 # `make test HYPOTHESIS_PROFILE=dev` draws new ones each run.
 HYPOTHESIS_PROFILE ?= ci
+# Tests run in JOBS processes (pytest-xdist), a whole file or notebook per process, so a
+# module's fixtures are built once; `make test JOBS=1` runs them in this process instead.
+JOBS   ?= 2
+XDIST  := $(if $(filter-out 0 1,$(JOBS)),-n $(JOBS) --dist loadfile,)
 
 .PHONY: setup lab test lint format notebooks exercises colab-env test-colab test-browser clean \
 	site test-site
@@ -34,8 +38,8 @@ format: $(STAMP)
 
 # Every test: lint, the library, widgets, exercises and graders, then every lesson under nbval.
 test: lint
-	$(BIN)/python -m pytest -q -m "not site" --hypothesis-profile=$(HYPOTHESIS_PROFILE)
-	$(BIN)/python -m pytest -q --nbval-lax --nbval-current-env -p no:randomly notebooks
+	$(BIN)/python -m pytest -q $(XDIST) -m "not site" --hypothesis-profile=$(HYPOTHESIS_PROFILE)
+	$(BIN)/python -m pytest -q $(XDIST) --nbval-lax --nbval-current-env -p no:randomly notebooks
 
 notebooks: $(STAMP)
 	$(BIN)/python lessons/build.py
@@ -56,8 +60,10 @@ colab-env: $(COLAB)/.installed
 # The Chinese lessons (notebooks/zh) run the English lessons' code cells (tests/test_twins.py
 # checks it), so nbval runs them in the latest environment only, to keep CI short.
 test-colab: colab-env
-	$(COLAB)/bin/python -m pytest -q -m "not browser and not site" --hypothesis-profile=$(HYPOTHESIS_PROFILE)
-	$(COLAB)/bin/python -m pytest -q --nbval-lax --nbval-current-env --ignore=notebooks/zh notebooks
+	$(COLAB)/bin/python -m pytest -q $(XDIST) -m "not browser and not site" \
+		--hypothesis-profile=$(HYPOTHESIS_PROFILE)
+	$(COLAB)/bin/python -m pytest -q $(XDIST) --nbval-lax --nbval-current-env --ignore=notebooks/zh \
+		notebooks
 
 # The course website, built from the saved notebooks into site/_build/html (see site/build.py);
 # preview it with  .venv/bin/python -m http.server -d site/_build/html 8000
