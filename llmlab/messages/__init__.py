@@ -21,6 +21,7 @@ from llmlab.messages import (
     model_widgets,
     progress,
     tasks,
+    tools,
     widgets,
 )
 
@@ -38,6 +39,7 @@ AREAS = (
     checks_model,
     checks_training,
     grader,
+    tools,
 )
 
 
