@@ -177,3 +177,37 @@ def solve_with_tools(model: GPT, tokenizer: Any, prompt: str) -> list[Any]:
         return tokenizer.decode([int(_next_token(model, jnp.asarray(window), len(ids)))])
 
     return run_with_tools(step, prompt, max_steps=T)
+
+
+def longest_answer(fmt: str, digits: int, tokenizer: Any) -> int:
+    """How many tokens the longest right answer to a `digits`-digit problem takes in `fmt`
+    (the one for 99..9 + 99..9): the most a model needs to write, newline included."""
+    from llmlab.data.arithmetic import write
+
+    p = Problem(10**digits - 1, 10**digits - 1)
+    return len(tokenizer.encode(write(p, fmt), allowed_special="all")) - len(p.prompt)
+
+
+def answers(model: GPT, tokenizer: Any, fmt: str, problems: Sequence[Problem], *,
+            run_tools: bool = False) -> list[int | None]:  # fmt: skip
+    """The model's greedy answer to each problem (None where it cannot be read).
+
+    Args:
+        fmt: the format the model was trained on (it decides how much room to give it).
+        run_tools: answer through `solve_with_tools`, which executes the calculator calls;
+            False lets the model write everything itself, results included.
+
+    Example: answers(adder, tok, "direct", [Problem(345, 12)]) -> [357]
+    """
+    if not problems:
+        return []
+    if run_tools:
+        from llmlab.tools import context
+
+        return [parse_answer(context(solve_with_tools(model, tokenizer, p.prompt)))
+                for p in problems]  # fmt: skip
+    room = longest_answer(fmt, max(p.digits for p in problems), tokenizer)
+    return [
+        parse_answer(text)
+        for text in complete(model, tokenizer, [p.prompt for p in problems], room)
+    ]

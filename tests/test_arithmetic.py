@@ -121,3 +121,37 @@ def test_batched_greedy_completion_writes_what_generate_writes_for_each_prompt()
         assert text == want, "one batched greedy row must equal generate's greedy text"
     with pytest.raises(ValueError, match="block_size is 24"):
         complete(model, tok, prompts, 20)
+
+
+def _held_out(per_length: int, seed: int) -> list[Problem]:
+    return [p for d in range(1, 5) for p in make_problems(per_length, "test", seed=seed, digits=d)]
+
+
+def test_shipped_adders_beat_a_floor_and_thinking_beats_answering_at_once():
+    from llmlab.arithmetic import answers
+    from llmlab.pretrained import load
+
+    problems = _held_out(10, seed=11)
+    acc = {}
+    for fmt in ("direct", "scratch"):
+        model, tok = load(f"add_{fmt}")
+        acc[fmt] = accuracy_by_digits(problems, answers(model, tok, fmt, problems))
+    assert acc["direct"][1] >= 0.5, f"add_direct must add one-digit numbers: {acc}"
+    assert acc["scratch"][1] >= 0.8 and acc["scratch"][2] >= 0.6, f"add_scratch: {acc}"
+    three = acc["scratch"][3] - acc["direct"][3]
+    assert three >= 0.3, f"the scratchpad must beat the direct answer on 3 digits: {acc}"
+
+
+def test_the_tool_adder_calls_the_calculator_once_and_answers_what_it_returned():
+    from llmlab.arithmetic import answers, solve_with_tools
+    from llmlab.pretrained import load
+    from llmlab.tools import context
+
+    model, tok = load("add_tool")
+    trace = solve_with_tools(model, tok, "345+12=")
+    tools = [e for e in trace if e.kind == "tool"]
+    assert [(e.text, e.note) for e in tools] == [("=357", "345+12")], f"one call: {trace}"
+    assert context(trace) == f"345+12={CALL_OPEN}345+12{CALL_CLOSE}=357\n"
+    problems = _held_out(3, seed=12)
+    got = accuracy_by_digits(problems, answers(model, tok, "tool", problems, run_tools=True))
+    assert min(got.values()) >= 0.9, f"with its calls run, add_tool is almost always right: {got}"

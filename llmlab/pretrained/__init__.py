@@ -34,7 +34,7 @@ from typing import Any
 from llmlab.checkpoint import load_checkpoint
 from llmlab.model import GPT
 
-NAMES = ("shakespeare", "tang", "tang_base", "tang_chat")
+NAMES = ("shakespeare", "tang", "tang_base", "tang_chat", "add_direct", "add_scratch", "add_tool")
 
 
 def path(name: str) -> Path:
