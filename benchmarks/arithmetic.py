@@ -1,6 +1,6 @@
 """Accuracy of the three shipped adders on held-out problems, by number of digits.
 
-    .venv/bin/python benchmarks/arithmetic.py              # 200 test problems per length
+    .venv/bin/python benchmarks/arithmetic.py              # 100 test problems per length
     .venv/bin/python benchmarks/arithmetic.py --per-length 50 --seed 1
 
 add_direct writes the answer at once, add_scratch writes the column sums first (a chain of
@@ -30,7 +30,7 @@ RUNS = (  # column title, model, run the calculator's calls?
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--per-length", type=int, default=200)
+    parser.add_argument("--per-length", type=int, default=100)
     parser.add_argument("--seed", type=int, default=7)
     args = parser.parse_args()
     problems = []

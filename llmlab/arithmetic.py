@@ -23,6 +23,7 @@ import numpy as np
 from flax import nnx
 
 from llmlab.data.arithmetic import STOP, Problem, encode_example
+from llmlab.i18n import say
 from llmlab.model import GPT
 
 _ANSWER = re.compile(r"=(\d+)\Z")
@@ -55,7 +56,7 @@ def accuracy_by_digits(
     """
     if len(problems) != len(answers):
         raise ValueError(
-            f"need one answer per problem, got {len(problems)} problems and {len(answers)} answers"
+            say("arithmetic.answer_count", problems=len(problems), answers=len(answers))
         )
     right: dict[int, list[bool]] = {}
     for p, answer in zip(problems, answers):
@@ -92,12 +93,12 @@ def complete(model: GPT, tokenizer: Any, prompts: Sequence[str], max_new_tokens:
     if not encoded:
         return []
     if min(len(ids) for ids in encoded) < 1:
-        raise ValueError("every prompt needs at least one token, got an empty prompt")
+        raise ValueError(say("arithmetic.empty_prompt"))
     longest = max(len(ids) for ids in encoded)
     if longest + max_new_tokens > T:
+        need = longest + max_new_tokens
         raise ValueError(
-            f"a prompt of {longest} tokens plus {max_new_tokens} new ones needs a context of "
-            f"{longest + max_new_tokens}, but the model's block_size is {T}"
+            say("arithmetic.no_room", prompt=longest, new=max_new_tokens, need=need, block_size=T)
         )
     window = np.zeros((len(encoded), T), np.int32)
     for b, ids in enumerate(encoded):

@@ -28,6 +28,8 @@ from typing import NamedTuple
 
 import numpy as np
 
+from llmlab.i18n import say
+
 MAX_DIGITS = 4
 FORMATS = ("direct", "scratch", "tool")
 STOP = "\n"  # ends every written answer
@@ -53,11 +55,11 @@ class Problem(NamedTuple):
 
 def _check_problem(problem: Problem) -> Problem:
     if not isinstance(problem, tuple) or len(problem) != 2:
-        raise TypeError(f"expected a Problem(a, b), got {problem!r}")
+        raise TypeError(say("arithmetic.not_a_problem", value=repr(problem)))
     a, b = problem
     for name, x in (("a", a), ("b", b)):
         if isinstance(x, bool) or not isinstance(x, (int, np.integer)) or x < 0:
-            raise ValueError(f"{name} must be a non-negative int, got {x!r}")
+            raise ValueError(say("arithmetic.bad_number", name=name, value=repr(x)))
     return Problem(int(a), int(b))
 
 
@@ -109,7 +111,7 @@ WRITERS: dict[str, Callable[[Problem], str]] = {"direct": direct, "scratch": scr
 def write(problem: Problem, fmt: str) -> str:
     """`problem` as a training line in format `fmt` (one of FORMATS)."""
     if fmt not in WRITERS:
-        raise ValueError(f"unknown format {fmt!r}: expected one of {list(FORMATS)}")
+        raise ValueError(say("arithmetic.unknown_format", fmt=repr(fmt), formats=list(FORMATS)))
     return WRITERS[fmt](problem)
 
 
@@ -154,12 +156,12 @@ def make_problems(
     Example: make_problems(2, "test", seed=0, digits=1) -> e.g. [Problem(a=7, b=6), ...]
     """
     if split not in ("train", "test"):
-        raise ValueError(f"split must be 'train' or 'test', got {split!r}")
+        raise ValueError(say("arithmetic.bad_split", split=repr(split)))
     if isinstance(n, bool) or not isinstance(n, int) or n < 0:
-        raise ValueError(f"n must be a non-negative int, got {n!r}")
+        raise ValueError(say("arithmetic.bad_number", name="n", value=repr(n)))
     for name, d in (("digits", digits), ("max_digits", max_digits)):
         if d is not None and (isinstance(d, bool) or not isinstance(d, int) or d < 1):
-            raise ValueError(f"{name} must be a positive int, got {d!r}")
+            raise ValueError(say("arithmetic.not_positive", name=name, value=repr(d)))
     rng = np.random.default_rng(seed)
     want_test = split == "test"
     out: list[Problem] = []

@@ -9,6 +9,7 @@ in both languages (tests/test_i18n.py checks every entry).
 from __future__ import annotations
 
 from llmlab.messages import (
+    arithmetic,
     checks_basics,
     checks_counting,
     checks_model,
@@ -40,6 +41,7 @@ AREAS = (
     checks_training,
     grader,
     tools,
+    arithmetic,
 )
 
 
