@@ -9,6 +9,7 @@ in both languages (tests/test_i18n.py checks every entry).
 from __future__ import annotations
 
 from llmlab.messages import (
+    arithmetic,
     checks_basics,
     checks_counting,
     checks_finetuning,
@@ -24,6 +25,7 @@ from llmlab.messages import (
     progress,
     side_by_side,
     tasks,
+    tools,
     widgets,
 )
 
@@ -44,6 +46,8 @@ AREAS = (
     checks_preferences,
     grader,
     side_by_side,
+    tools,
+    arithmetic,
 )
 
 

@@ -91,13 +91,29 @@ RECIPES = {
 # model learns the format without forgetting the poems it has read.
 SFT = TrainConfig(batch_size=16, block_size=CHAT_CONTEXT, lr=3e-4, min_lr=3e-5,
                   warmup_steps=50, max_steps=600, eval_interval=100, eval_iters=20)  # fmt: skip
-ORDER = ("shakespeare", "tang", "tang_base", "tang_chat")
+# Three adders of one size, one per way of writing an addition (`llmlab.data.arithmetic`):
+# the answer at once, a scratchpad of column sums first, or a calculator call.
+ADDERS = {"add_direct": "direct", "add_scratch": "scratch", "add_tool": "tool"}
+ADD_CONTEXT = 64  # the longest scratchpad, 4 digits + 4 digits, is 54 tokens
+
+
+def adder_config(vocab_size: int) -> GPTConfig:
+    """The adders' shape: 2 layers, 4 heads, 64 channels (GPTConfig.tiny, ~0.1M parameters)."""
+    return GPTConfig.tiny(vocab_size)
+
+
+ADD_TRAIN = TrainConfig(batch_size=64, block_size=ADD_CONTEXT, lr=3e-3, min_lr=1e-4, max_steps=800,
+                        eval_interval=200, eval_iters=20, log_interval=50)  # fmt: skip
+ADD_PROBLEMS = 30_000  # training problems, drawn from the train split with seed 0
+ORDER = ("shakespeare", "tang", "tang_base", "tang_chat", *ADDERS)
 
 
 def build(name: str, out_dir: Path = HERE, verbose: bool = True) -> dict:
     """Train recipe `name`, save `<out_dir>/<name>.safetensors`, return its figures."""
     if name == "tang_chat":
         return build_chat(out_dir, verbose)
+    if name in ADDERS:
+        return build_adder(name, out_dir, verbose)
     corpus, model_preset, cfg, make_tokenizer = RECIPES[name]
     text = load_text(corpus)
     tokenizer = make_tokenizer(text)
@@ -165,6 +181,39 @@ def build_chat(out_dir: Path = HERE, verbose: bool = True) -> dict:
                "bytes": path.stat().st_size}  # fmt: skip
     if verbose:
         print(f"[tang_chat] {json.dumps(figures)}", flush=True)
+    return figures
+
+
+def build_adder(name: str, out_dir: Path = HERE, verbose: bool = True) -> dict:
+    """Train adder `name` (a key of ADDERS) from seed 0; save it; return its figures."""
+    from llmlab.arithmetic import encode_problems, train_adder
+    from llmlab.chat import example_batch, sft_loss
+    from llmlab.checkpoint import load_checkpoint
+    from llmlab.data.arithmetic import arithmetic_tokenizer, make_problems
+
+    fmt, cfg = ADDERS[name], ADD_TRAIN
+    tokenizer = arithmetic_tokenizer()
+    model = GPT(adder_config(tokenizer.vocab_size), rngs=nnx.Rngs(cfg.seed))
+
+    def progress(record):
+        if verbose and record["val_loss"] is not None:
+            r = record
+            print(f"[{name}] step {r['step']:5d}  train {r['train_loss']:.3f}  "
+                  f"val {r['val_loss']:.3f}  {r['elapsed']:.0f}s", flush=True)  # fmt: skip
+
+    start = time.perf_counter()
+    history = train_adder(model, tokenizer, fmt, cfg, n_train=ADD_PROBLEMS, callback=progress)
+    seconds = time.perf_counter() - start
+    path = save_checkpoint(out_dir / f"{name}.safetensors", model, tokenizer=tokenizer,
+                           step=history.step, train_config=cfg, dtype=np.float16)  # fmt: skip
+    val = encode_problems(make_problems(2000, "test", seed=cfg.seed + 1), fmt, tokenizer,
+                          ADD_CONTEXT)  # fmt: skip
+    val_loss = evaluate(load_checkpoint(path).model, val, cfg, jax.random.key(1234),
+                        loss_fn=sft_loss, batch_fn=example_batch)  # fmt: skip
+    figures = {"val_loss": round(val_loss, 4), "train_seconds": round(seconds, 1),
+               "steps": history.step, "bytes": path.stat().st_size}  # fmt: skip
+    if verbose:
+        print(f"[{name}] {json.dumps(figures)}", flush=True)
     return figures
 
 
