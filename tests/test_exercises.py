@@ -64,6 +64,7 @@ def test_there_is_an_exercise_notebook_for_each_lesson_from_01_to_09():
         "07_transformer",
         "08_pretraining",
         "09_generation",
+        "12_efficiency",
     ]
 
 

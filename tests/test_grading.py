@@ -33,6 +33,7 @@ def test_every_lesson_from_01_to_09_has_three_to_six_tasks():
         "07_transformer",
         "08_pretraining",
         "09_generation",
+        "12_efficiency",
     }, "every exercise notebook needs its checks"
     for lesson in lessons:
         assert 3 <= len(grading.lesson_tasks(lesson)) <= 6, f"{lesson} should have 3-6 tasks"

@@ -11,6 +11,7 @@ from __future__ import annotations
 from llmlab.messages import (
     checks_basics,
     checks_counting,
+    checks_efficiency,
     checks_model,
     checks_training,
     environment,
@@ -37,6 +38,7 @@ AREAS = (
     checks_counting,
     checks_model,
     checks_training,
+    checks_efficiency,
     grader,
 )
 
