@@ -70,6 +70,7 @@ MISTAKES = [
     ("quantize", lambda w, bits: quantize_with(w, bits, qmax=2 ** (bits - 1)), "absmax / 128"),
     ("quantize", lambda w, bits: quantize_with(w, bits, guard=False), "all-zero column"),
     ("quantize", lambda w, bits: quantize_with(w, bits, rounding=jnp.trunc), "truncated"),
+    ("quantize", lambda w, bits: quantize_with(w, bits, rounding=jnp.floor), "within half a step"),
     ("dequantize", lambda q, s: q * s[:, None], "multiplied the rows"),
     ("dequantize", lambda q, s: q / s[None, :], "divided q by the scales"),
     ("accept_or_resample", step_always_accepting, "probability 0"),

@@ -114,6 +114,12 @@ MESSAGES = {
         "zh": "{when}，你把小数部分直接截掉了，而不是四舍五入：这样误差会达到整整一个步长；"
         "用 jnp.round 才能把误差控制在半个步长之内。",
     },
+    "check.efficiency.round_trip": {
+        "en": "q * scale is {steps} steps away from w in column {j} {when}: rounding to the "
+        "nearest integer keeps every weight within half a step (scale / 2).",
+        "zh": "{when}，第 {j} 列的 q * scale 离 w 有 {steps} 个步长：四舍五入到最近的整数，"
+        "每个权重的误差都不会超过半个步长（scale / 2）。",
+    },
     "check.efficiency.not_rounded": {
         "en": "q[{i}, {j}] is {got} but round(w / scale) is {want} {when}.",
         "zh": "{when}，q[{i}, {j}] 是 {got}，而 round(w / scale) 是 {want}。",
