@@ -173,7 +173,7 @@ def _step(fn, key, p, q, token, when) -> tuple[bool, int]:
 
 
 def _show(a: np.ndarray) -> str:
-    return "[" + ", ".join(f"{x:.2f}" for x in a) + "]"
+    return "[" + ", ".join(f"{x:.3f}" for x in a) + "]"
 
 
 @task(LESSON, "accept_or_resample", references=("llmlab.speculative.accept_or_resample",))
@@ -215,7 +215,7 @@ def check_accept_or_resample(fn, rng):
 
 @task(LESSON, "training_days", references=("llmlab.cost.training_days",))
 def check_training_days(fn, rng):
-    cases = [(175e9, 300e9, 1000, 312e12, 0.5)]  # GPT-3 on 1,000 A100s: the lesson's example
+    cases = [(175e9, 300e9, 1000, 312e12, 0.5)]  # GPT-3 on 1,000 A100s, as in cost.py
     for _ in range(3):
         n_params = float(rng.choice([125e6, 1.3e9, 7e9, 70e9])) * rng.uniform(0.9, 1.1)
         utilisation = float(rng.choice([0.4, 0.45, 0.5, 0.55]))
@@ -239,7 +239,7 @@ def check_training_days(fn, rng):
 
 @task(LESSON, "kv_cache_bytes", references=("llmlab.cost.kv_cache_bytes",))
 def check_kv_cache_bytes(fn, rng):
-    cases = [(12, 1024, 768, 1, "float32")]  # GPT-2 small: the lesson's example
+    cases = [(12, 1024, 768, 1, "float32")]  # GPT-2 small, as in cost.py
     for dtype in ("float32", "bfloat16", "int8"):
         n_layer, batch = (int(x) for x in rng.choice([3, 5, 6, 12, 24, 32], size=2, replace=False))
         n_tokens, n_embd = int(rng.choice([512, 2048, 8192])), int(rng.choice([768, 4096, 8192]))

@@ -228,9 +228,9 @@ MESSAGES = {
     },
     # kv_cache_bytes
     "check.efficiency.when_cache": {
-        "en": "for L = {L} layers, T = {T} tokens, C = {C} channels, B = {B} sequences in "
+        "en": "for L = {L} layers, T = {T} tokens, C = {C} channels, batch size B = {B}, in "
         "{dtype} ({nbytes} bytes per value)",
-        "zh": "对于 L = {L} 层、T = {T} 个词元、C = {C} 个通道、B = {B} 条序列，数据类型 {dtype}"
+        "zh": "对于 L = {L} 层、T = {T} 个词元、C = {C} 个通道、批大小 B = {B}，数据类型 {dtype}"
         "（每个数 {nbytes} 字节）",
     },
     "check.efficiency.keys_only": {
