@@ -53,7 +53,7 @@ def code_cells(path: Path) -> list[str]:
     return [cell.source for cell in nb.cells if cell.cell_type == "code"]
 
 
-def test_there_is_an_exercise_notebook_for_each_lesson_from_01_to_11():
+def test_there_is_an_exercise_notebook_for_each_lesson_from_01_to_12():
     assert [p.stem for p in LEARNERS["en"]] == [
         "01_probability",
         "02_tokens",
@@ -66,6 +66,7 @@ def test_there_is_an_exercise_notebook_for_each_lesson_from_01_to_11():
         "09_generation",
         "10_finetuning",
         "11_preferences",
+        "12_efficiency",
     ]
 
 

@@ -16,6 +16,7 @@ import jax.numpy as jnp
 import numpy as np
 import optax
 import pytest
+from test_grading_efficiency import MISTAKES as EFFICIENCY_MISTAKES
 
 import llmlab.grading as grading
 from llmlab import loss, probability, sampling, tokenizer
@@ -212,6 +213,7 @@ MISTAKES = [
     ("cached_attention", attend_all_slots, "empty cache slots"),
     ("cached_attention", attend_before_pos, "cannot see itself"),
 ]  # fmt: skip
+MISTAKES += EFFICIENCY_MISTAKES  # lesson 12's, planted in test_grading_efficiency.py
 
 
 @pytest.mark.parametrize(

@@ -28,6 +28,7 @@ from __future__ import annotations
 
 from llmlab.grading import (  # noqa: F401  (importing registers each lesson's tasks)
     attention,
+    efficiency,
     embeddings,
     finetuning,
     generation,
