@@ -11,7 +11,8 @@ Files, in reading order:
 2. expect.py  - calling the learner's function and comparing arrays, in sentences.
 3. report.py  - ✅/❌ display with a hint, and the JSON the batch grader reads.
 4. one module of checks per lesson: probability (01), tokens (02), sampling (03), loss (04),
-   embeddings (05), attention (06), transformer (07), pretraining (08), generation (09).
+   embeddings (05), attention (06), transformer (07), pretraining (08), generation (09),
+   finetuning (10), preferences (11), efficiency (12).
 The batch grader is `python -m llmlab.grade` (llmlab/grade.py); its parts, in reading order:
 5. sandbox.py   - a kernel process per notebook: scratch folder, own session, limits, own user.
 6. kernel.py    - that kernel: runs the cells, calls the learner's functions on request.
@@ -19,9 +20,10 @@ The batch grader is `python -m llmlab.grade` (llmlab/grade.py); its parts, in re
 8. remote.py    - the checkers run in the grader against a stand-in for the learner's function.
 9. gradebook.py - the table, the JSON and the CSV gradebook.
 Every sentence a learner or an instructor reads comes from the catalogue llmlab/messages/
-(grading.py: verdicts, comparisons, score; tasks.py: titles and hints; checks_*.py: each
-lesson's inputs and planted mistakes; grader.py: the batch grader), in the language set by
-llmlab.set_language ("en" by default, "zh" in the Chinese notebooks).
+(grading.py: verdicts, comparisons, score; tasks.py: titles and hints of 01-09; checks_*.py:
+each lesson's inputs and planted mistakes, and from 10 on its titles and hints too; grader.py:
+the batch grader), in the language set by llmlab.set_language ("en" by default, "zh" in the
+Chinese notebooks).
 """
 
 from __future__ import annotations
