@@ -20,6 +20,7 @@ from llmlab.messages import (
     hub,
     model_widgets,
     progress,
+    scale,
     tasks,
     widgets,
 )
@@ -38,6 +39,7 @@ AREAS = (
     checks_model,
     checks_training,
     grader,
+    scale,
 )
 
 
