@@ -58,6 +58,10 @@ MESSAGES = {
         "zh": "output_lengths 必须都是正整数（每个请求要生成的词元数），第 {position} 个是 "
         "{value!r}",
     },
+    "scale.no_requests": {
+        "en": "output_lengths must hold at least one request, got none",
+        "zh": "output_lengths 至少要有一个请求，现在一个也没有",
+    },
     "scale.slots": {
         "en": "slots must be a positive int (requests served at once), got {value!r}",
         "zh": "slots 必须是正整数（同时服务的请求数），收到的是 {value!r}",
