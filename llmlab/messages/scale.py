@@ -72,9 +72,10 @@ MESSAGES = {
         "zh": "n_devices 必须是 1 到 {most} 之间的整数，收到的是 {value!r}",
     },
     "scale.batch_split": {
-        "en": "batch_size {batch} must split evenly over {n} devices (each gets the same "
-        "number of rows)",
-        "zh": "batch_size {batch} 必须能平均分给 {n} 个设备（每个设备分到同样多的行）",
+        "en": "batch_size {batch} must split evenly over {n} devices: a positive multiple of "
+        "{n}, so that each device gets the same number of rows",
+        "zh": "batch_size {batch} 必须能平均分给 {n} 个设备：它得是 {n} 的正整数倍，"
+        "每个设备才能分到同样多的行",
     },
     "scale.subprocess_failed": {
         "en": "the {n}-device run in a separate Python process failed (exit code {code}); "
