@@ -6,11 +6,11 @@ import sys
 import jax
 import numpy as np
 import pytest
+from tolerances import float32_atol
 
 from llmlab import parallel
 from llmlab.parallel import compare_gradients, simulate_data_parallel
 from llmlab.train import data_parallel_mesh
-from tests.tolerances import float32_atol
 
 
 @pytest.mark.slow
