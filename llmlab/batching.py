@@ -1,7 +1,8 @@
 """Serving many prompts at once: batched generation, and static vs continuous batching.
 
-A GPU does one step for 16 prompts in about the time of one step for a single prompt (the
-weights are read once for all rows), so a server puts many users' prompts in one batch.
+Generating one token reads every weight of the model; a batch of 16 prompts reads them once
+for all 16 rows, so on a GPU (where reading the weights is the slow part) a step for 16 prompts
+costs little more than a step for one. A server therefore puts many users' prompts in a batch.
 Two things make that less simple than it sounds:
 
 1. Prompts have different lengths. Our GPT learns one embedding per position, so a prompt
