@@ -24,6 +24,7 @@ from llmlab.messages import (
     hub,
     model_widgets,
     progress,
+    scale,
     side_by_side,
     tasks,
     tools,
@@ -50,6 +51,7 @@ AREAS = (
     side_by_side,
     tools,
     arithmetic,
+    scale,
 )
 
 
