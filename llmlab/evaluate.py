@@ -145,3 +145,18 @@ def next_line_questions(
         prefix = poems[row].poem[: (len(ls[0]) + 1) * i + len(ls[i]) + 1]
         out.append(Question(prefix, ls[i], choices, answer, row))
     return out
+
+
+def unseen_rows(poems: Sequence[Poem]) -> list[int]:
+    """Rows of the poems no shipped Tang model trained on: held out of pretraining (the last
+    10% of the corpus text) and of fine-tuning (the instruction set's "test" poems)."""
+    from llmlab.data.instructions import split_poems
+
+    start, pretrain_chars = 0, round(sum(len(p.poem) + 1 for p in poems) * 0.9)
+    first_val = len(poems)
+    for row, p in enumerate(poems):  # the first poem that starts inside the validation text
+        if start >= pretrain_chars:
+            first_val = row
+            break
+        start += len(p.poem) + 1
+    return [r for r in split_poems(list(poems))["test"] if r >= first_val]

@@ -94,3 +94,17 @@ def test_next_line_questions_hold_the_true_line_among_same_length_distractors():
     assert sorted({q.answer for q in qs}) == [0, 1, 2, 3], "the answer's place varies"
     assert qs == next_line_questions(POEMS, range(2000), 50, seed=3), "same seed, same set"
     assert qs != next_line_questions(POEMS, range(2000), 50, seed=4)
+
+
+def test_unseen_poems_are_out_of_both_pretraining_and_fine_tuning():
+    from llmlab.data import load_text, train_val_split
+    from llmlab.data.instructions import load_instructions, split_poems
+    from llmlab.evaluate import unseen_rows
+
+    rows = unseen_rows(POEMS)
+    pretrain, _ = train_val_split(load_text("tang"), 0.1)
+    fine_tuned = {c["poem"] for c in load_instructions("train")}
+    assert len(rows) > 100, f"enough poems to measure on, got {len(rows)}"
+    assert not [r for r in rows if POEMS[r].poem in pretrain], "none in the pretraining text"
+    assert not fine_tuned & set(rows), "none in the fine-tuning conversations"
+    assert set(rows) <= set(split_poems(POEMS)["test"])
