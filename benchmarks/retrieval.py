@@ -9,13 +9,16 @@
    type it. Printed: where the poem the line comes from ranks (1 = first) among all poems,
    by cosine similarity of (a) bags of characters, (b) the mean final hidden state of the
    shipped `tang` model (`llmlab.retrieval`).
-2. RAG. `tang_chat` is asked for the next line ("上句：X", a task it was fine-tuned on, on
-   other poems). Printed: the mean log-probability of the true next line (and <|end|>), and
-   how often its greedy answer is exactly right, without a poem in the context, with the
-   poem retrieved by (a), with the true poem (retrieval at its best), and with a random
-   other poem (a control: does any poem help?). The poem is put in the context two ways:
-   quoted in the request ("「poem」上句：X", the way the fine-tuning quoted poems) or as a
-   system message.
+   Also by name: the query is the poem's author and title, the library the 13,744 names.
+2. RAG. `tang_chat` answers two requests about each unseen poem; printed for each: the mean
+   log-probability of the true answer (and <|end|>) and how often its greedy answer is
+   exactly right, with no poem in the context, with the poem retrieved by characters, with
+   the true poem (retrieval at its best), and with a fixed other poem (a control: does any
+   poem help?). The poem is quoted in the request, as the fine-tuning quoted poems.
+   - next: "上句：X" -> the next line; with a poem, "「poem」上句：X" (a combination it was
+     never fine-tuned on);
+   - first: "author《title》的第一句是什么？" -> the first line; with the poem retrieved by
+     name, "「poem」的第一句是什么？" (a request it was fine-tuned on, on other poems).
 """
 
 from __future__ import annotations
@@ -45,15 +48,6 @@ def rank_figures(ranks: list[int], size: int) -> dict[str, float]:
         "mean_reciprocal_rank": float((1 / r).mean()),
         "library": size,
     }
-
-
-def conversation(line: str, poem: str | None, where: str) -> list[dict[str, str]]:
-    ask = f"上句：{line}"
-    if poem is None:
-        return [{"role": "user", "content": ask}]
-    if where == "quote":
-        return [{"role": "user", "content": f"「{poem}」{ask}"}]
-    return [{"role": "system", "content": poem}, {"role": "user", "content": ask}]
 
 
 def main() -> None:
@@ -87,34 +81,49 @@ def main() -> None:
     }
     retrieved = [int(top_k(q, chars, 1).indices[0]) for q in char_queries]
 
-    # 2. RAG: the chat model's next line with and without a poem in the context.
+    # Retrieval by name: the author and title a reader would ask about, over the same records.
+    names = [f"{p.author}{p.title}" for p in poems]
+    name_vocab = char_vocabulary(names)
+    name_matrix = bag_of_chars(names, name_vocab).astype(np.float64)
+    name_queries = bag_of_chars([names[r] for r in rows], name_vocab)
+    out["retrieval"]["chars_by_name"] = rank_figures(
+        [rank_of(q, name_matrix, r) for q, r in zip(name_queries, rows)], len(texts)
+    )
+    by_name = [int(top_k(q, name_matrix, 1).indices[0]) for q in name_queries]
+
+    # 2. RAG: tang_chat answers with and without a poem in its context.
     chat, tok = load("tang_chat")
     forward = nnx.jit(lambda m, x: m(x))
     end = tok.special_tokens[END]
     others = [(r * 7919 + 1) % len(texts) for r in rows]  # a fixed other poem per question
-    contexts = {
-        "none": [None] * len(rows),
-        "retrieved": [texts[k] for k in retrieved],
-        "true_poem": [texts[r] for r in rows],
-        "other_poem": [texts[k] for k in others],
-    }
+    firsts = [lines(texts[r])[0] for r in rows]
+    tasks = {
+        # task: (how it is asked without a poem, with poem P, the answer, what retrieval found)
+        "next": (lambda k: f"上句：{queries[k]}", lambda k, p: f"「{p}」上句：{queries[k]}",
+                 answers, retrieved),
+        "first": (lambda k: f"{poems[rows[k]].author}《{poems[rows[k]].title}》的第一句是什么？",
+                  lambda k, p: f"「{p}」的第一句是什么？", firsts, by_name),
+    }  # fmt: skip
     rag = {}
-    for where in ("quote", "system"):
+    for task, (bare, with_poem, truth, found) in tasks.items():
+        contexts = {
+            "none": [None] * len(rows),
+            "retrieved": [texts[k] for k in found],
+            "true_poem": [texts[r] for r in rows],
+            "other_poem": [texts[k] for k in others],
+        }
         for name, poems_in in contexts.items():
-            if name == "none" and where == "system":
-                continue
             logps, said = [], []
-            for k, (line, poem, answer) in enumerate(zip(queries, poems_in, answers)):
-                conv = conversation(line, poem, where)
+            for k, poem in enumerate(poems_in):
+                ask = bare(k) if poem is None else with_poem(k, poem)
+                conv = [{"role": "user", "content": ask}]
                 prompt = encode_prompt(conv, tok).tolist()
-                target = [[*tok.encode(answer), end]]
-                s = score_choices(lambda x: forward(chat, x), prompt, target)
-                logps.append(float(s.total[0]))
+                target = [[*tok.encode(truth[k]), end]]
+                logps.append(float(score_choices(lambda x: forward(chat, x), prompt, target)[0][0]))
                 said.append(reply(chat, tok, conv, key=jax.random.key(k)).text)
-            label = name if name == "none" else f"{name}/{where}"
-            rag[label] = {
+            rag[f"{task}/{name}"] = {
                 "mean_logp": float(np.mean(logps)),
-                "exact_match": exact_match(said, answers),
+                "exact_match": exact_match(said, truth),
             }
     out["rag"] = rag
     if args.json:
@@ -127,7 +136,7 @@ def main() -> None:
             f"  {name:<6} top-1 {f['top1']:.1%}  top-5 {f['top5']:.1%}  median rank "
             f"{f['median_rank']:g}  MRR {f['mean_reciprocal_rank']:.3f}"
         )
-    print("tang_chat, 上句：X -> the next line: mean ln p(line + <|end|>), greedy exact match")
+    print("tang_chat: mean ln p(true answer + <|end|>) and greedy exact match, by poem in context")
     for label, f in rag.items():
         print(f"  {label:<22} ln p {f['mean_logp']:8.2f}   exact {f['exact_match']:.1%}")
 
