@@ -137,7 +137,7 @@ def main() -> None:
     print(f"retrieval among {len(texts):,} poems: rank of the poem the line comes from")
     for name, f in out["retrieval"].items():
         print(
-            f"  {name:<6} top-1 {f['top1']:.1%}  top-5 {f['top5']:.1%}  median rank "
+            f"  {name:<13} top-1 {f['top1']:.1%}  top-5 {f['top5']:.1%}  median rank "
             f"{f['median_rank']:g}  MRR {f['mean_reciprocal_rank']:.3f}"
         )
     print("tang_chat: mean ln p(true answer + <|end|>) and greedy exact match, by poem in context")
