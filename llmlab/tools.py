@@ -16,8 +16,10 @@ else, so a model (or a prompt written by someone else) can never make it run cod
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from typing import NamedTuple
+from collections.abc import Callable, Iterable
+from typing import Any, NamedTuple
+
+import jax.numpy as jnp
 
 from llmlab.i18n import say
 
@@ -215,3 +217,24 @@ def run_with_tools(step_fn: Callable[[str], str], prompt: str, max_steps: int) -
             text += RESULT_PREFIX + result
     events.append(Event("stop", "", "max_steps"))
     return events
+
+
+def greedy_step(model: Any, tokenizer: Any, stop: Iterable[str] = ()) -> Callable[[str], str]:
+    """A step_fn for `run_with_tools` from a language model: its most likely next token.
+
+    The context is encoded with its special tokens (the tool markers among them) and cut to
+    the model's last block_size tokens; the argmax token is returned as text, or "" when it
+    is one of `stop` (e.g. "<|end|>" or "\\n"), which ends the loop.
+
+    Example: run_with_tools(greedy_step(model, tok, stop=["\\n"]), "12*34=", 20)
+    """
+    stop = set(stop)
+    block_size = model.config.block_size
+
+    def step(text: str) -> str:
+        ids = tokenizer.encode(text, allowed_special="all")[-block_size:]
+        logits = model(jnp.asarray([ids], jnp.int32))[0, -1]  # (V,): the next token's scores
+        piece = tokenizer.decode([int(jnp.argmax(logits))])
+        return "" if piece in stop else piece
+
+    return step

@@ -209,3 +209,23 @@ def test_bad_arguments_are_refused_with_what_came():
         run_with_tools(lambda t: 3, "", max_steps=2)
     with pytest.raises(TypeError, match="got bytes"):
         calculator(b"1+1")
+
+
+def test_greedy_step_gives_the_models_most_likely_next_token_as_text():
+    import jax.numpy as jnp
+    import numpy as np
+    from flax import nnx
+
+    from llmlab.model import GPT, GPTConfig
+    from llmlab.tokenizer import CharTokenizer, add_tokens
+
+    tok = add_tokens(CharTokenizer.from_text("0123456789+-*=\n"), "", tools.TOOL_TOKENS)
+    model = GPT(GPTConfig.tiny(tok.vocab_size), rngs=nnx.Rngs(0))
+    text = f"12*3={CALL_OPEN}12*3{CALL_CLOSE}=36"
+    ids = tok.encode(text, allowed_special="all")
+    assert ids[5] == tok.special_tokens[CALL_OPEN], "the markers are read as special tokens"
+    want = tok.decode([int(np.argmax(np.asarray(model(jnp.asarray([ids], jnp.int32)))[0, -1]))])
+    assert tools.greedy_step(model, tok)(text) == want, "the argmax token, decoded"
+    assert tools.greedy_step(model, tok, stop=[want])(text) == "", "a stop token ends the loop"
+    events = run_with_tools(tools.greedy_step(model, tok), "1+1=", max_steps=5)
+    assert events[-1].kind == "stop" and context(events).startswith("1+1=")

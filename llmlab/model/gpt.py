@@ -147,7 +147,21 @@ class GPT(nnx.Module):
         logits, _, cache = self._forward(idx, mask, cache=cache, pos=pos)
         return logits, cache
 
+    def hidden_states(self, idx: jax.Array) -> jax.Array:
+        """The final hidden states, what the output head reads: ids (B, T) -> (B, T, C).
+
+        `model.wte.attend(model.hidden_states(idx))` equals `model(idx)`; their mean over T is
+        a text's embedding for retrieval (llmlab.retrieval).
+        """
+        h, _, _ = self._trunk(idx, causal_mask(self._check_idx(idx)))
+        return h
+
     def _forward(self, idx, mask, *, cache=None, pos=0):
+        h, weights, new_cache = self._trunk(idx, mask, cache=cache, pos=pos)
+        logits = self.wte.attend(h)  # tied head: (B, T, C) @ (C, V)
+        return logits, weights, new_cache
+
+    def _trunk(self, idx, mask, *, cache=None, pos=0):
         x = self.wte(idx) + self.wpe(pos + jnp.arange(idx.shape[1]))[None]  # (B, T, C)
         x = self.drop(x)
         weights, new_cache = [], []
@@ -155,8 +169,7 @@ class GPT(nnx.Module):
             x, w, kv = block(x, mask, cache=None if cache is None else cache[i], pos=pos)
             weights.append(w)
             new_cache.append(kv)
-        logits = self.wte.attend(self.ln_f(x))  # tied head: (B, T, C) @ (C, V)
-        return logits, weights, new_cache
+        return self.ln_f(x), weights, new_cache
 
     def _check_idx(self, idx) -> int:
         """Validate token ids (B, T) and return T."""
