@@ -30,7 +30,8 @@ MESSAGES = {
     "widgets.scaling.bad_points": {
         "en": "expected at least 2 sizes with positive parameter counts and losses, one loss "
         "per size; got {n} sizes and {m} losses",
-        "zh": "需要至少 2 个规模，参数量和损失都为正，每个规模一个损失；收到 {n} 个规模、{m} 个损失",
+        "zh": "需要至少 2 个规模，参数量和损失都为正，每个规模一个损失；"
+        "收到 {n} 个规模、{m} 个损失",
     },
     # --- trade-off explorer (tradeoff.py) -------------------------------------------------------
     "widgets.tradeoff.bits": {"en": "weights", "zh": "权重格式"},

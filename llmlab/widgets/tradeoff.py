@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import ipywidgets as widgets
 import jax
-import numpy as np
 from matplotlib.figure import Figure
 
 from llmlab.i18n import say
@@ -60,7 +59,7 @@ def tradeoff_figure(rows: list[dict], bits, sparsity: float) -> Figure:
     for b in sorted({r["bits"] for r in rows}, key=lambda b: -(b or 32)):
         mine = sorted((r for r in rows if r["bits"] == b), key=lambda r: r["sparsity"])
         ax.plot([r["sparsity"] for r in mine], [r["loss"] for r in mine], "-o", markersize=4,
-                color=_COLOURS.get(b), label=FORMATS.get(b, f"int{b}"), gid=f"bits={b}")  # fmt: skip
+                color=_COLOURS[b], label=FORMATS[b], gid=f"bits={b}")  # fmt: skip
     ax.plot([], [], "o", markersize=14, mfc="none", mec="tab:red", mew=2, gid="chosen")
     ax.legend(fontsize=8)
     update_tradeoff(fig, rows, bits, sparsity)
