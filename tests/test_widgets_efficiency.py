@@ -64,7 +64,7 @@ def test_scaling_plot_refits_on_fewer_sizes_and_reports_the_held_out_ones():
         "fit_on = 2 must fit the two smallest sizes only"
     )
     assert [name for name, _, _ in w.held_out] == ["C32", "C64"], "the two biggest held out"
-    name, predicted, measured = w.held_out[-1]
+    _, predicted, measured = w.held_out[-1]
     assert predicted == pytest.approx(w.a * SIZES[-1] ** (-w.b)), "prediction from the new fit"
     assert measured == LOSSES[-1], "the held-out size keeps its measured loss"
     assert "C64" in w.readout.value and f"{measured:.3f}" in w.readout.value, (
