@@ -62,8 +62,10 @@ def main() -> None:
     model, tokenizer = load("shakespeare")
     _, val = train_val_split(encode_corpus(load_text("shakespeare"), tokenizer))
     x, y = windows(np.asarray(val), model.config.block_size, args.windows)
-    print(f"shakespeare: {len(x):,} validation windows of {model.config.block_size} characters "
-          f"({x.size:,} predictions); jax {jax.__version__}, {jax.devices()[0].platform}")
+    print(
+        f"shakespeare: {len(x):,} validation windows of {model.config.block_size} characters "
+        f"({x.size:,} predictions); jax {jax.__version__}, {jax.devices()[0].platform}"
+    )
     base = quantized_bytes(model)
     for sparsity in args.sparsity:
         pruned = prune_gpt(model, sparsity)[0] if sparsity else model
@@ -72,8 +74,10 @@ def main() -> None:
             variant = quantize_gpt(pruned, bits) if bits else pruned
             loss = loss_on(variant, x, y)
             size = quantized_bytes(model, bits)
-            print(f"sparsity {sparsity:4.0%}  {name:7s} {size:10,} bytes ({size / base:4.0%})  "
-                  f"val loss {loss:.4f}  ({time.perf_counter() - start:.1f} s)")
+            print(
+                f"sparsity {sparsity:4.0%}  {name:7s} {size:10,} bytes ({size / base:4.0%})  "
+                f"val loss {loss:.4f}  ({time.perf_counter() - start:.1f} s)"
+            )
 
 
 if __name__ == "__main__":
