@@ -64,8 +64,17 @@ def test_dpo_shift_readout_states_the_first_and_last_values_of_the_run():
                   "train_acc": [0.27, 0.93], "held_acc": [0.0, 0.51]}}  # fmt: skip
     w = dpo_shift(runs)
     text = w.readout.value
-    for part in ("-27.3 → -26.9", "-27.8 → -33.4", "1.45", "93%", "51%", "2 steps"):
+    for part in ("-27.3 → -26.9", "-27.8 → -33.4", "1.45", "93%", "51%", "after 2 steps"):
         assert part in text, f"the readout must say {part!r}: {text}"
+
+
+def test_runs_measured_every_few_steps_are_drawn_at_those_steps():
+    runs = make_runs(4)
+    for run in runs.values():
+        run["step"] = [0, 3, 6, 9]
+    w = dpo_shift(runs)
+    np.testing.assert_array_equal(line(w.figure, "chosen").get_xdata(), [0, 3, 6, 9])
+    assert "after 9 steps" in w.readout.value, w.readout.value
 
 
 def test_dpo_shift_speaks_chinese_when_the_language_is_set():

@@ -35,7 +35,12 @@ def _check_runs(runs: Any) -> dict[float, dict[str, np.ndarray]]:
         if len(lengths) != len(FIELDS) or len(set(lengths)) != 1 or lengths[0] < 1:
             raise ValueError(say("widgets.dpo.bad_run", beta=beta, fields=", ".join(FIELDS),
                                  lengths=lengths))  # fmt: skip
-        checked[float(beta)] = arrays
+        step = record.get("step") if isinstance(record, Mapping) else None
+        step = np.arange(1, lengths[0] + 1) if step is None else np.asarray(step, float).ravel()
+        if step.shape != (lengths[0],):
+            raise ValueError(say("widgets.dpo.bad_run", beta=beta, fields="step",
+                                 lengths=[len(step), lengths[0]]))  # fmt: skip
+        checked[float(beta)] = {"step": step, **arrays}
     steps = {len(r["chosen"]) for r in checked.values()}
     if len(steps) != 1:
         raise ValueError(say("widgets.dpo.bad_run", beta="*", fields=", ".join(FIELDS),
@@ -43,8 +48,8 @@ def _check_runs(runs: Any) -> dict[float, dict[str, np.ndarray]]:
     return dict(sorted(checked.items()))
 
 
-def dpo_figure(chosen: str, rejected: str, steps: int) -> Figure:
-    """Empty axes for one run of `steps` steps: log-probabilities left, drift and accuracy right.
+def dpo_figure(chosen: str, rejected: str, steps: np.ndarray) -> Figure:
+    """Empty axes for runs measured at `steps` (S,): log-probabilities left, drift, accuracy right.
 
     Lines by gid: "chosen", "rejected" (left axis), "drift" (right, own axis), "train_acc",
     "held_acc" (right, twin axis). Fill them with `update_dpo_figure`.
@@ -52,10 +57,10 @@ def dpo_figure(chosen: str, rejected: str, steps: int) -> Figure:
     family = font_family()
     fig = Figure(figsize=(9.5, 3.4), layout="constrained")
     left, right = fig.subplots(1, 2)
-    x = np.arange(1, steps + 1)
-    left.plot(x, np.zeros(steps), color="tab:green", gid="chosen",
+    x, steps = np.asarray(steps, float), len(steps)
+    left.plot(x, np.zeros(steps), "o-", color="tab:green", gid="chosen",
               label=say("widgets.dpo.chosen", answer=chosen))  # fmt: skip
-    left.plot(x, np.zeros(steps), color="tab:red", gid="rejected",
+    left.plot(x, np.zeros(steps), "o-", color="tab:red", gid="rejected",
               label=say("widgets.dpo.rejected", answer=rejected))  # fmt: skip
     left.set_ylabel(say("widgets.dpo.logp"), fontfamily=family)
     right.plot(x, np.zeros(steps), color="tab:purple", gid="drift",
@@ -83,7 +88,7 @@ def update_dpo_figure(fig: Figure, run: Mapping[str, np.ndarray], title: str = "
     for ax in fig.axes:
         for line in ax.get_lines():
             if line.get_gid() in run:
-                line.set_ydata(run[line.get_gid()])
+                line.set_data(run["step"], run[line.get_gid()])
     left, right = fig.axes[0], fig.axes[1]
     for ax, names in ((left, ("chosen", "rejected")), (right, ("drift",))):
         values = np.concatenate([run[n] for n in names])
@@ -106,7 +111,7 @@ class DPOShift(Panel):
             description=say("widgets.dpo.beta"), continuous_update=False,
         )  # fmt: skip
         self.readout = widgets.HTML()
-        self.figure = dpo_figure(chosen, rejected, len(next(iter(self.runs.values()))["chosen"]))
+        self.figure = dpo_figure(chosen, rejected, next(iter(self.runs.values()))["step"])
         self.beta.observe(self.guard(self.update), names="value")
         self.arrange(self.beta, self.image, self.readout)
         self.update()
@@ -118,7 +123,7 @@ class DPOShift(Panel):
         update_dpo_figure(self.figure, run, say("widgets.dpo.title", beta=f"{beta:g}"))
         first, last = {k: v[0] for k, v in run.items()}, {k: v[-1] for k, v in run.items()}
         self.readout.value = html.escape(say(
-            "widgets.dpo.readout", beta=f"{beta:g}", steps=len(run["chosen"]),
+            "widgets.dpo.readout", beta=f"{beta:g}", steps=f"{last['step']:g}",
             chosen=self.chosen, rejected=self.rejected, c0=first["chosen"], c1=last["chosen"],
             r0=first["rejected"], r1=last["rejected"], drift=last["drift"],
             train=last["train_acc"], held=last["held_acc"]))  # fmt: skip
@@ -134,7 +139,8 @@ def dpo_shift(runs: Mapping, chosen: str = "上海", rejected: str = "北京") -
     Args:
         runs: {β: {"chosen", "rejected": ln P of each answer (S,), "drift": the policy's
             distance from the reference (S,), "train_acc", "held_acc": preference accuracy on
-            training and held-out pairs (S,)}}, one value per step.
+            training and held-out pairs (S,), optionally "step": when each was measured (S,),
+            default 1 .. S}}; every run measured at the same S points.
         chosen, rejected: the two answers' text, for the legend.
 
     Example: w = dpo_shift(runs); w.beta.value = 0.01; w.run["rejected"][-1]
