@@ -128,6 +128,13 @@ def test_more_votes_on_the_slider_tighten_every_error_bar_and_redraw():
     assert caps, "the error bars are drawn"
 
 
+def test_arena_labels_show_player_names_as_written():
+    winners, losers = votes()
+    w = arena_leaderboard(["chat T=0.3", "base", "c"], winners, losers)
+    labels = [t.get_text() for t in w.ax.get_yticklabels()]
+    assert "chat T=0.3" in labels, f"a name's spaces must stay spaces, not token marks: {labels}"
+
+
 def test_arena_static_fallback_holds_the_picture_and_the_table():
     winners, losers = votes()
     w = arena_leaderboard(["a", "b", "c"], winners, losers)

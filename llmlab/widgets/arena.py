@@ -18,7 +18,7 @@ from matplotlib.figure import Figure
 from llmlab.i18n import say
 from llmlab.preferences import fit_ratings, leaderboard, win_matrix
 from llmlab.widgets.panel import Panel
-from llmlab.widgets.render.labels import font_family, plot_label
+from llmlab.widgets.render.labels import font_family
 
 MIN_VOTES = 10
 
@@ -53,7 +53,7 @@ class Arena(Panel):
         ax.errorbar([r["elo"] for r in rows], y, xerr=[r["ci95"] for r in rows], fmt="o",
                     color="tab:blue", capsize=4)  # fmt: skip
         ax.axvline(1000, color="grey", linewidth=0.8)
-        ax.set_yticks(y, [plot_label(r["name"]) for r in rows], fontfamily=family)
+        ax.set_yticks(y, [r["name"] for r in rows], fontfamily=family)  # names, not tokens
         ax.set_xlabel(say("widgets.arena.elo"), fontfamily=family)
         ax.set_title(say("widgets.arena.title", n=n), fontfamily=family, fontsize=10)
         ax.grid(alpha=0.3, axis="x")
