@@ -116,7 +116,10 @@ def test_batching_and_data_parallel_show_what_the_prose_says(edition):
     static = int(_one(r"static batches: (\d+) steps", printed, "the batching cell"))
     continuous = int(_one(r"continuous: +(\d+) steps", printed, "the batching cell"))
     assert continuous < static, "continuous batching must need fewer steps, as the prose says"
-    assert printed.count("(2, 16)") == 4, "four devices, two of the eight windows each"
+    held = re.findall(r"holds windows (\d+)\.\.(\d+) of the batch of 8", printed)
+    assert [(int(a), int(b)) for a, b in held] == [(0, 1), (2, 3), (4, 5), (6, 7)], (
+        f"four devices, two of the eight windows each, as the prose says; got {held}"
+    )
     diff = float(_one(r"1-device gradients: ([\d.e+-]+)", printed, "the data-parallel cell"))
     assert diff < 1e-5, f"4-device gradients must equal 1-device ones up to rounding, got {diff}"
 
@@ -126,3 +129,15 @@ def test_the_lesson_links_to_its_exercise_notebook_in_its_own_language(edition):
     link = {"en": "(../exercises/12_efficiency.ipynb)",
             "zh": "(../../exercises/zh/12_efficiency.ipynb)"}[lang]  # fmt: skip
     assert link in prose, f"{lang}: the lesson must end with a link to {link}"
+
+
+def test_every_idea_built_by_hand_is_checked_against_the_library(edition):
+    lang, _, printed, code = edition
+    for check in ("the same fit as llmlab.scaling.fit_power_law",
+                  "the same tokens as llmlab.batching.generate_batch",
+                  "the same step counts as llmlab.batching.static_batching and "
+                  "continuous_batching"):  # fmt: skip
+        assert check in printed, f"{lang}: the lesson must print {check!r} after its check"
+    source = "\n".join("".join(c["source"]) for c in code[1:])  # the set-up cell aside
+    assert "simulate_data_parallel(4)" in source, "the 4-device demo is llmlab.parallel's"
+    assert "subprocess" not in source, f"{lang}: no hand-rolled subprocess in the lesson's code"

@@ -1,37 +1,24 @@
 """Scaling plot (lesson 12): loss against parameters on log-log axes, with a power-law fit.
 
 A power law loss ≈ a · N^(-b) is a straight line on log-log axes: log L = log a - b log N,
-so the fit is a least-squares line through (log N, log L). The slider `fit_on` keeps only the
-k smallest sizes in the fit, so the learner sees how far a line drawn through small models
-reaches: the held-out bigger sizes show whether the prediction holds.
+so the fit is a least-squares line through (log N, log L), made by
+`llmlab.scaling.fit_power_law`. The slider `fit_on` keeps only the k smallest sizes in the
+fit, so the learner sees how far a line drawn through small models reaches: the held-out
+bigger sizes show whether the prediction holds.
 """
 
 from __future__ import annotations
 
 import html
-from collections.abc import Sequence
 
 import ipywidgets as widgets
 import numpy as np
 from matplotlib.figure import Figure
 
 from llmlab.i18n import say
+from llmlab.scaling import fit_power_law
 from llmlab.widgets.panel import Panel
 from llmlab.widgets.render.labels import font_family
-
-
-def power_law_fit(n_params: Sequence[float], losses: Sequence[float]) -> tuple[float, float]:
-    """(a, b) of the least-squares line log L = log a - b · log N.
-
-    Shapes: n_params (K,), losses (K,), K >= 2, all positive -> (a, b) floats.
-
-    Example: N = [10, 100, 1000], L = [4, 2, 1] -> (8.0, 0.30103): L halves per 10x N.
-    """
-    n, loss = np.asarray(n_params, np.float64), np.asarray(losses, np.float64)
-    if n.ndim != 1 or n.shape != loss.shape or len(n) < 2 or (n <= 0).any() or (loss <= 0).any():
-        raise ValueError(say("widgets.scaling.bad_points", n=n.size, m=loss.size))
-    slope, intercept = np.polyfit(np.log(n), np.log(loss), 1)
-    return float(np.exp(intercept)), float(-slope)
 
 
 def scaling_figure(n_params, losses, k: int, at: float) -> Figure:
@@ -59,7 +46,7 @@ def update_scaling(fig: Figure, n_params, losses, k: int, at: float) -> tuple[fl
     lines = {line.get_gid(): line for line in ax.lines}
     order = np.argsort(n_params)
     n, loss = np.asarray(n_params, float)[order], np.asarray(losses, float)[order]
-    a, b = power_law_fit(n[:k], loss[:k])
+    a, b, _ = fit_power_law(n[:k], loss[:k])
     predicted = a * at ** (-b)
     lines["used"].set_data(n[:k], loss[:k])
     lines["held_out"].set_data(n[k:], loss[k:])
@@ -132,7 +119,7 @@ def scaling_plot(n_params, losses, names=None) -> ScalingPlot:
 
     Example: w = scaling_plot([2e3, 8e3, 3e4, 1e5], [3.1, 2.9, 2.7, 2.5]); w.fit_on.value = 3
     """
-    power_law_fit(n_params, losses)  # refuses bad points with the sentence, before any widget
+    fit_power_law(n_params, losses)  # refuses bad points with the sentence, before any widget
     if names is not None and len(names) != len(n_params):
         raise ValueError(say("widgets.scaling.bad_points", n=len(names), m=len(n_params)))
     return ScalingPlot(n_params, losses, names)
