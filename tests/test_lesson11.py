@@ -2,6 +2,8 @@
 
 - the saved DPO runs show what the prose says: P(上海) rises against P(北京) for every β, and
   the smallest β drifts furthest from the reference;
+- with the city pairs in every batch, ln P(上海) ends above where it started and ln P(北京)
+  below, step by step in the saved outputs;
 - every number the prose states about the DPO runs, the reward model and the arena is one that
   a cell printed in the saved notebook, in both languages.
 """
@@ -43,6 +45,31 @@ def test_the_saved_dpo_runs_show_what_the_prose_claims(path):
     assert runs[0.01]["drift"] > runs[1.0]["drift"], (
         "the smallest β must drift furthest from the reference, as section 6 says"
     )
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=["en", "zh"])
+def test_with_the_city_pairs_in_every_batch_shanghai_rises_and_beijing_falls(path):
+    text = "\n".join(cells(path, "output"))
+    rows = {}
+    for name in ("step", "ln P(上海)", "ln P(北京)"):
+        found = re.findall(rf"^{re.escape(name)}: *((?: +-?[\d.]+)+) *$", text, re.M)
+        assert len(found) == 1, f"{path.name}: one row '{name}:' in the voted run, got {found}"
+        rows[name] = [float(v) for v in found[0].split()]
+    steps, shanghai, beijing = rows["step"], rows["ln P(上海)"], rows["ln P(北京)"]
+    assert len(steps) == len(shanghai) == len(beijing) >= 5, (
+        f"{path.name}: the voted run must be measured step by step, got steps {steps}"
+    )
+    assert shanghai[-1] > shanghai[0], (
+        f"{path.name}: ln P(上海) must end above its start, went {shanghai[0]} -> {shanghai[-1]}"
+    )
+    assert beijing[-1] < beijing[0], (
+        f"{path.name}: ln P(北京) must end below its start, went {beijing[0]} -> {beijing[-1]}"
+    )
+    summary = re.search(r"city pairs in every batch, β = 1\.0: ln P\(上海\) (-?[\d.]+) -> "
+                        r"(-?[\d.]+), ln P\(北京\) (-?[\d.]+) -> (-?[\d.]+)", text)  # fmt: skip
+    assert summary, f"{path.name}: the voted run's summary line is missing"
+    ends = [shanghai[0], shanghai[-1], beijing[0], beijing[-1]]
+    assert [float(v) for v in summary.groups()] == ends, "the summary and the table disagree"
 
 
 def cells(path: Path, kind: str) -> list[str]:
