@@ -17,6 +17,8 @@ import numpy as np
 import optax
 import pytest
 from test_grading_efficiency import MISTAKES as EFFICIENCY_MISTAKES
+from test_grading_finetuning import MISTAKES as FINETUNING_MISTAKES
+from test_grading_preferences import MISTAKES as PREFERENCE_MISTAKES
 
 import llmlab.grading as grading
 from llmlab import loss, probability, sampling, tokenizer
@@ -213,7 +215,8 @@ MISTAKES = [
     ("cached_attention", attend_all_slots, "empty cache slots"),
     ("cached_attention", attend_before_pos, "cannot see itself"),
 ]  # fmt: skip
-MISTAKES += EFFICIENCY_MISTAKES  # lesson 12's, planted in test_grading_efficiency.py
+# Exercises 10-12 plant theirs next to their other tests (tests/test_grading_<topic>.py).
+MISTAKES += FINETUNING_MISTAKES + PREFERENCE_MISTAKES + EFFICIENCY_MISTAKES
 
 
 @pytest.mark.parametrize(
@@ -234,11 +237,7 @@ def test_a_typical_mistake_is_caught_and_named(task_id, wrong, words):
 
 
 def test_every_task_has_a_planted_mistake():
-    # Exercises 10 and 11 plant theirs in their own files (tests/test_grading_<lesson>.py).
-    from test_grading_finetuning import MISTAKES as FINETUNING
-    from test_grading_preferences import MISTAKES as PREFERENCES
-
-    planted = {task_id for task_id, _, _ in MISTAKES + FINETUNING + PREFERENCES}
+    planted = {task_id for task_id, _, _ in MISTAKES}
     assert planted == set(grading.TASKS), (
         f"tasks without a planted mistake: {set(grading.TASKS) - planted}"
     )
