@@ -108,6 +108,18 @@ ADD_PROBLEMS = 30_000  # training problems, drawn from the train split with seed
 ORDER = ("shakespeare", "tang", "tang_base", "tang_chat", *ADDERS)
 
 
+def _reporter(name: str, verbose: bool):
+    """A `fit` callback that prints each evaluation of model `name` (silent if not verbose)."""
+
+    def progress(record):
+        if verbose and record["val_loss"] is not None:
+            r = record
+            print(f"[{name}] step {r['step']:5d}  train {r['train_loss']:.3f}  "
+                  f"val {r['val_loss']:.3f}  {r['elapsed']:.0f}s", flush=True)  # fmt: skip
+
+    return progress
+
+
 def build(name: str, out_dir: Path = HERE, verbose: bool = True) -> dict:
     """Train recipe `name`, save `<out_dir>/<name>.safetensors`, return its figures."""
     if name == "tang_chat":
@@ -120,12 +132,7 @@ def build(name: str, out_dir: Path = HERE, verbose: bool = True) -> dict:
     train, val = train_val_split(encode_corpus(text, tokenizer), 0.1)
     model = GPT(model_preset(tokenizer.vocab_size), rngs=nnx.Rngs(cfg.seed))
 
-    def progress(record):
-        if verbose and record["val_loss"] is not None:
-            r = record
-            print(f"[{name}] step {r['step']:5d}  train {r['train_loss']:.3f}  "
-                  f"val {r['val_loss']:.3f}  {r['elapsed']:.0f}s", flush=True)  # fmt: skip
-
+    progress = _reporter(name, verbose)
     start = time.perf_counter()
     history = fit(model, train, val, cfg, callback=progress)
     seconds = time.perf_counter() - start
@@ -162,12 +169,7 @@ def build_chat(out_dir: Path = HERE, verbose: bool = True) -> dict:
     train, val = sft_data(tokenizer, "train"), sft_data(tokenizer, "test")
     chat = {"loss_fn": sft_loss, "batch_fn": example_batch}
 
-    def progress(record):
-        if verbose and record["val_loss"] is not None:
-            r = record
-            print(f"[tang_chat] step {r['step']:5d}  train {r['train_loss']:.3f}  "
-                  f"val {r['val_loss']:.3f}  {r['elapsed']:.0f}s", flush=True)  # fmt: skip
-
+    progress = _reporter("tang_chat", verbose)
     before = evaluate(model, val, SFT, jax.random.key(1234), **chat)
     start = time.perf_counter()
     history = fit(model, train, val, SFT, callback=progress, **chat)
@@ -195,12 +197,7 @@ def build_adder(name: str, out_dir: Path = HERE, verbose: bool = True) -> dict:
     tokenizer = arithmetic_tokenizer()
     model = GPT(adder_config(tokenizer.vocab_size), rngs=nnx.Rngs(cfg.seed))
 
-    def progress(record):
-        if verbose and record["val_loss"] is not None:
-            r = record
-            print(f"[{name}] step {r['step']:5d}  train {r['train_loss']:.3f}  "
-                  f"val {r['val_loss']:.3f}  {r['elapsed']:.0f}s", flush=True)  # fmt: skip
-
+    progress = _reporter(name, verbose)
     start = time.perf_counter()
     history = train_adder(model, tokenizer, fmt, cfg, n_train=ADD_PROBLEMS, callback=progress)
     seconds = time.perf_counter() - start
