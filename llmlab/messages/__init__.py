@@ -30,6 +30,7 @@ from llmlab.messages import (
     side_by_side,
     tasks,
     tools,
+    tools_widgets,
     widgets,
 )
 
@@ -54,6 +55,7 @@ AREAS = (
     grader,
     side_by_side,
     tools,
+    tools_widgets,
     arithmetic,
     scale,
 )

@@ -18,6 +18,7 @@
     11      arena_leaderboard(names, winners, losers)  ratings ± 95 % as the votes come in
     12      scaling_plot(n_params, losses)             log-log fit on k sizes, its prediction
     12      tradeoff_explorer(rows)                    bits and sparsity against loss and size
+    13      tool_trace(adder, tok)                     a calculator call, step by step; tool on/off
 
 Files: `panel.py` (the base every widget shares: one-line messages for bad input, visible
 tracebacks for bugs, a static picture for front ends without widgets), one module per
@@ -42,6 +43,7 @@ from llmlab.widgets.scaling import scaling_plot
 from llmlab.widgets.side_by_side import side_by_side
 from llmlab.widgets.temperature import temperature_explorer
 from llmlab.widgets.tokens import merge_stepper, token_viewer
+from llmlab.widgets.tool_trace import tool_trace
 from llmlab.widgets.tradeoff import tradeoff_explorer
 from llmlab.widgets.training import training_dashboard
 from llmlab.widgets.venn import venn_explorer
@@ -62,6 +64,7 @@ __all__ = [
     "side_by_side",
     "temperature_explorer",
     "token_viewer",
+    "tool_trace",
     "tradeoff_explorer",
     "training_dashboard",
     "venn_explorer",
