@@ -9,14 +9,19 @@ from __future__ import annotations
 import html
 import re
 
+import numpy as np
 import pytest
 
 import llmlab
 from llmlab.arithmetic import complete, longest_answer, solve_with_tools
+from llmlab.data import load_tang_poems
 from llmlab.data.arithmetic import MAX_DIGITS, Problem, is_test
+from llmlab.data.instructions import lines
 from llmlab.pretrained import load
+from llmlab.retrieval import bag_of_chars, char_vocabulary, rank_of, top_k
 from llmlab.tokenizer import CharTokenizer
 from llmlab.tools import Event, context
+from llmlab.widgets.retrieval import highlight, retrieval_explorer
 from llmlab.widgets.tool_trace import (
     COLOURS,
     tool_trace,
@@ -146,7 +151,7 @@ def test_the_random_button_draws_held_out_problems_of_the_chosen_length(adder):
     assert w.problem != p, "each press draws a new problem"
 
 
-def test_bad_arguments_say_what_was_expected(adder):
+def test_the_trace_refuses_bad_arguments_with_what_it_expected(adder):
     model, tok = adder
     with pytest.raises(TypeError, match="needs an llmlab GPT"):
         tool_trace("not a model", tok)
@@ -189,3 +194,136 @@ def test_the_trace_in_chinese_names_its_controls_and_refuses_in_chinese(adder):
     w.b.value = "abc"
     assert w.message_text == "b 必须是只用数字 0-9 写成的整数，收到的是 'abc'。"
     assert Problem(7, 5) == w.problem, "the refused box leaves the last problem"
+
+
+# --- retrieval explorer -------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def library():
+    """200 poems (静夜思 among them) and two methods: the poems' characters and the names'."""
+    poems = load_tang_poems()[1400:1600]
+    texts = [p.poem for p in poems]
+    names = [p.author + p.title for p in poems]
+    vocab = char_vocabulary(texts + names)
+    matrices = {"poem": bag_of_chars(texts, vocab), "name": bag_of_chars(names, vocab)}
+    embed = lambda q: bag_of_chars([q], vocab)[0]  # noqa: E731
+    return poems, matrices, {"poem": embed, "name": embed}
+
+
+def _shown_rows(output: str) -> list[str]:
+    return re.findall(r"<tr><td>\d+</td>.*?</tr>", output)
+
+
+def test_a_line_of_a_poem_finds_its_poem_first_with_bags_of_characters(library):
+    poems, matrices, embedders = library
+    w = retrieval_explorer(poems, matrices, embedders, query="床前明月光")
+    assert poems[w.results.indices[0]].title == "静夜思", "床前明月光 is the line of 静夜思"
+    for row in (0, 57, 123, 199):
+        w.query.value = lines(poems[row].poem)[0]
+        assert w.results.indices[0] == row, f"the first line of poem {row} must find it first"
+        assert rank_of(embedders["poem"](w.query.value), matrices["poem"], row) == 1
+
+
+def test_the_ranking_is_the_library_top_k(library):
+    poems, matrices, embedders = library
+    w = retrieval_explorer(poems, matrices, embedders, k=10)
+    for query in ("春风", "明月", "白云千里", "江南"):
+        w.query.value = query
+        oracle = top_k(embedders["poem"](query), matrices["poem"], 10)
+        np.testing.assert_allclose(
+            w.results.scores, oracle.scores, atol=1e-6,
+            err_msg=f"the widget's scores for {query!r} must be top_k's, in order",
+        )  # fmt: skip
+        distinct = np.flatnonzero(np.diff(oracle.scores) < -1e-5)  # ranks before a clear gap
+        if len(distinct):
+            head = distinct[-1] + 1
+            assert set(w.results.indices[:head]) == set(oracle.indices[:head]), query
+
+
+def test_k_sets_how_many_poems_are_shown(library):
+    poems, matrices, embedders = library
+    w = retrieval_explorer(poems, matrices, embedders, k=5)
+    assert len(_shown_rows(w.output.value)) == 5
+    w.k.value = 3
+    assert len(w.results.indices) == 3 and len(_shown_rows(w.output.value)) == 3, (
+        "k = 3 must show three poems"
+    )
+    assert w.k.max == 10, "k goes from 1 to 10"
+
+
+def test_the_method_menu_switches_the_embedding(library):
+    poems, matrices, embedders = library
+    w = retrieval_explorer(poems, matrices, embedders, query="李白", k=3)
+    assert list(w.method.options) == ["poem", "name"], "the methods in the caller's order"
+    by_poem = list(w.results.indices)
+    w.method.value = "name"
+    assert all(poems[r].author == "李白" for r in w.results.indices), (
+        "by name, the query 李白 must find 李白's poems first"
+    )
+    assert list(w.results.indices) != by_poem, "another method must rank differently"
+
+
+def test_shared_characters_are_marked_and_punctuation_is_not(library):
+    poems, matrices, embedders = library
+    w = retrieval_explorer(poems, matrices, embedders, query="床前明月光，", k=1)
+    assert "<mark>床</mark><mark>前</mark>看<mark>月</mark><mark>光</mark>，" in w.output.value
+    assert "<mark>，</mark>" not in w.output.value, "punctuation is never a shared character"
+    assert highlight("a<b", "<") == "a<mark>&lt;</mark>b", "the text is escaped as HTML"
+
+
+@pytest.mark.parametrize(
+    "query, words",
+    [("   ", "Type a query"), ("abc", "No character of 'abc'"), ("😀", "points nowhere")],
+)
+def test_an_empty_or_unknown_query_is_one_sentence_and_the_last_poems_stay(library, query, words):
+    poems, matrices, embedders = library
+    w = retrieval_explorer(poems, matrices, embedders)
+    shown = w.output.value
+    w.query.value = query
+    assert words in w.message_text, f"{query!r} must be refused with a sentence"
+    assert w.errors == [] and w.output.value == shown
+    w.query.value = "明月"
+    assert w.message_text == "" and "明月" in w.output.value
+
+
+def test_an_embedder_that_refuses_the_query_is_a_sentence(library):
+    poems, matrices, _ = library
+
+    def picky(query):
+        raise ValueError(f"text 0 is {len(query)} tokens; the model reads 1 to 2 (block_size)")
+
+    w = retrieval_explorer(
+        poems, {"model": matrices["poem"]}, {"model": picky}, query="春", run=False
+    )
+    w.query.value = "床前明月光"
+    assert w.message_text.startswith("model cannot embed '床前明月光': text 0 is 5 tokens")
+    assert w.errors == []
+
+
+def test_the_explorer_refuses_bad_arguments_with_what_it_expected(library):
+    poems, matrices, embedders = library
+    with pytest.raises(ValueError, match="N = 200 rows, one per poem, got shape"):
+        retrieval_explorer(poems, {"poem": matrices["poem"][:10]}, {"poem": embedders["poem"]})
+    with pytest.raises(ValueError, match="must name the same methods"):
+        retrieval_explorer(poems, matrices, {"poem": embedders["poem"]})
+    with pytest.raises(ValueError, match="between 1 and 10, got 11"):
+        retrieval_explorer(poems, matrices, embedders, k=11)
+    with pytest.raises(TypeError, match="non-empty list of poems"):
+        retrieval_explorer(["床前明月光"], matrices, embedders)
+
+
+def test_without_matrices_it_uses_bags_of_the_poems_characters(library):
+    poems = library[0]
+    w = retrieval_explorer(poems[:50], query=lines(poems[7].poem)[0], k=2)
+    assert list(w.method.options) == ["bag of characters"]
+    assert w.results.indices[0] == 7
+
+
+def test_the_explorer_in_chinese_names_its_controls_and_refuses_in_chinese(library):
+    llmlab.set_language("zh")
+    w = retrieval_explorer(library[0][:50])
+    assert (w.query.description, w.method.description) == ("查询", "方法")
+    assert list(w.method.options) == ["字袋"] and "<th>余弦</th>" in w.output.value
+    w.query.value = ""
+    assert w.message_text == "请输入查询：一句诗、几个字或一个名字都可以。"

@@ -19,6 +19,7 @@
     12      scaling_plot(n_params, losses)             log-log fit on k sizes, its prediction
     12      tradeoff_explorer(rows)                    bits and sparsity against loss and size
     13      tool_trace(adder, tok)                     a calculator call, step by step; tool on/off
+    13      retrieval_explorer(poems, mats, embedders) the k nearest poems to a query, by method
 
 Files: `panel.py` (the base every widget shares: one-line messages for bad input, visible
 tracebacks for bugs, a static picture for front ends without widgets), one module per
@@ -39,6 +40,7 @@ from llmlab.widgets.generation import generation_playground
 from llmlab.widgets.loss import loss_explorer
 from llmlab.widgets.model_view import model_view, param_calculator
 from llmlab.widgets.next_token import next_token_explorer
+from llmlab.widgets.retrieval import retrieval_explorer
 from llmlab.widgets.scaling import scaling_plot
 from llmlab.widgets.side_by_side import side_by_side
 from llmlab.widgets.temperature import temperature_explorer
@@ -60,6 +62,7 @@ __all__ = [
     "model_view",
     "next_token_explorer",
     "param_calculator",
+    "retrieval_explorer",
     "scaling_plot",
     "side_by_side",
     "temperature_explorer",
