@@ -151,6 +151,15 @@ def test_the_random_button_draws_held_out_problems_of_the_chosen_length(adder):
     assert w.problem != p, "each press draws a new problem"
 
 
+def test_a_page_without_widgets_shows_the_trace_and_the_answer(adder):
+    model, tok = adder
+    w = tool_trace(model, tok, 7, 5)
+    w.step.value = 2
+    page = w._repr_mimebundle_()["text/html"]
+    assert _plain(page) == context(w.events[:3]), "the static copy shows the chosen step"
+    assert "answer 12, true 12. Right." in page and html.escape("'7'") in page
+
+
 def test_the_trace_refuses_bad_arguments_with_what_it_expected(adder):
     model, tok = adder
     with pytest.raises(TypeError, match="needs an llmlab GPT"):
@@ -299,6 +308,13 @@ def test_an_embedder_that_refuses_the_query_is_a_sentence(library):
     w.query.value = "床前明月光"
     assert w.message_text.startswith("model cannot embed '床前明月光': text 0 is 5 tokens")
     assert w.errors == []
+
+
+def test_a_page_without_widgets_shows_the_poems(library):
+    poems, matrices, embedders = library
+    w = retrieval_explorer(poems, matrices, embedders, k=2)
+    page = w._repr_mimebundle_()["text/html"]
+    assert len(_shown_rows(page)) == 2 and "静夜思" in page
 
 
 def test_the_explorer_refuses_bad_arguments_with_what_it_expected(library):
