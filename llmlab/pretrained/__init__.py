@@ -40,7 +40,8 @@ from typing import Any
 from llmlab.checkpoint import load_checkpoint
 from llmlab.model import GPT
 
-NAMES = ("shakespeare", "tang", "tang_base", "tang_chat", "add_direct", "add_scratch", "add_tool")
+NAMES = ("shakespeare", "tang", "tang_base", "tang_chat", "add_direct", "add_scratch", "add_tool",
+         "follow")  # fmt: skip
 
 
 def path(name: str) -> Path:
