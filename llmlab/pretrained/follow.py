@@ -25,7 +25,7 @@ from llmlab.optimizer import TrainConfig
 
 FOLLOW_CONTEXT = 96  # the longest held-out attack, guarded and answered, is 97 tokens
 FOLLOW_TRAIN = TrainConfig(batch_size=64, block_size=FOLLOW_CONTEXT, lr=3e-3, min_lr=1e-4,
-                           max_steps=600, eval_interval=200, eval_iters=20,
+                           max_steps=1500, eval_interval=250, eval_iters=20,
                            log_interval=50)  # fmt: skip
 FOLLOW_EXAMPLES = 40_000  # training requests, from the train words with seed 0
 
