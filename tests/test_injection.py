@@ -202,3 +202,16 @@ def test_run_refuses_data_too_long_for_the_context_with_a_sentence(follow):
     with pytest.raises(ValueError, match="context holds 96: shorten the data"):
         run(model, tok, [("upper", "a" * 120)], guarded=True)
     assert np.all(model.config.block_size == 96)
+
+
+def test_the_filter_refuses_before_the_model_runs_and_a_refusal_is_never_an_injection(follow):
+    from llmlab.injection import injection_rates
+
+    model, tok = follow
+    seen = make_attacks(6, "test", seed=2)
+    got = injection_rates(model, tok, seen, guarded=False, blocklist=SEEN_PHRASES)
+    assert got == {"followed": 0.0, "injected": 0.0, "other": 1.0, "refused": 1.0}
+    new = make_attacks(6, "test", seed=2, phrases=HELD_OUT_PHRASES)
+    got = injection_rates(model, tok, new, guarded=False, blocklist=SEEN_PHRASES)
+    assert got["refused"] == 0.0, "a phrasing the blocklist does not know goes to the model"
+    assert got["followed"] + got["injected"] + got["other"] == pytest.approx(1.0)
