@@ -18,6 +18,7 @@ Shape letters: B batch (requests at once), T time (the model's block size).
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Sequence
 from typing import Any
 
@@ -142,7 +143,11 @@ def looks_injected(data: str, blocklist: Iterable[str] = SEEN_PHRASES) -> bool:
     if not isinstance(data, str):
         raise TypeError(f"data must be a str, got {type(data).__name__}")
     squashed = " ".join(data.lower().split())
-    return any(" ".join(p.lower().split()) in squashed for p in blocklist)
+    # a phrase must start a word: "no, " is blocked, "casino, " is not
+    return any(
+        re.search(r"(?<![a-z])" + re.escape(" ".join(p.lower().split())), squashed)
+        for p in blocklist
+    )
 
 
 def outcomes(attacks: Sequence[Attack], answers: Sequence[str | None]) -> dict[str, float]:
