@@ -106,7 +106,9 @@ def run(model: Any, tokenizer: Any, requests: Sequence[tuple[str, str]], guarded
         max_new_tokens: the most tokens to write; default: all the room left in the context.
 
     Returns:
-        each answer without its newline; None where the model never wrote the newline.
+        each answer without its newline; None where the model never wrote the newline
+        (also when the answer cannot fit: with the shipped model's context of 96, keep the
+        data under about 40 characters).
 
     Example: run(model, tok, [("upper", "hello")], guarded=False) -> ["HELLO"]
     """
