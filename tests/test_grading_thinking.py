@@ -8,10 +8,15 @@ check's own stand-ins: the scripted model and the mistaken tool loops it compare
 
 from __future__ import annotations
 
+import json
 import pickle
+import subprocess
+import sys
+from pathlib import Path
 
 import jax
 import jax.numpy as jnp
+import nbformat
 import numpy as np
 import pytest
 
@@ -233,3 +238,44 @@ def test_the_expressions_that_expose_eval_are_refused_by_the_calculator():
         assert answer != python and answer.startswith("calculator error"), (
             f"{expr} must be refused, or a loop using eval could not be told apart: {answer}"
         )
+
+
+# --- through the batch grader: the learner's loop runs in its sandboxed kernel ----------------
+
+EVAL_LOOP = """def run_tools(step_fn, prompt, max_steps):
+    text = prompt
+    for _ in range(max_steps):
+        piece = step_fn(text)
+        if piece == "":
+            break
+        end = (text + piece).find(CALL_CLOSE, max(len(text) - len(CALL_CLOSE) + 1, 0))
+        if end < 0:
+            text += piece
+            continue
+        text = (text + piece)[: end + len(CALL_CLOSE)]
+        try:
+            result = str(eval(parse_call(text)))
+        except Exception as error:
+            result = str(error)
+        text += "=" + result
+    return text
+"""
+
+
+@pytest.mark.slow
+def test_the_batch_grader_names_a_loop_that_runs_the_model_s_text_with_eval(tmp_path):
+    root = Path(__file__).resolve().parents[1]
+    nb = nbformat.read(root / "exercises" / "solutions" / "13_thinking.ipynb", as_version=4)
+    cell = next(c for c in nb.cells if c.source.startswith("def run_tools("))
+    cell.source = EVAL_LOOP
+    path = tmp_path / "13_thinking.ipynb"
+    nbformat.write(nb, path)
+    out = subprocess.run(
+        [sys.executable, "-m", "llmlab.grade", str(path), "--json", "--seed", "0"],
+        capture_output=True, text=True, cwd=root, timeout=600,
+    )  # fmt: skip
+    tasks = json.loads(out.stdout)[str(path)]
+    assert not tasks["run_tools"]["passed"]
+    assert "that is eval" in tasks["run_tools"]["message"], tasks["run_tools"]["message"]
+    others = {t: r["message"] for t, r in tasks.items() if t != "run_tools" and not r["passed"]}
+    assert not others, f"the other solutions still pass: {others}"
