@@ -133,7 +133,7 @@ MISTAKES = [
     ("best_choice", lambda lps, per: best_choice_with(lps, True), "per_token = False asks for the best total"),
     ("best_choice", lambda lps, per: best_choice_with(lps, per, pick=np.argmin), "least likely choice"),
     ("best_choice", lambda lps, per: best_choice_with(lps, per, pick=last_argmax), "on a tie return the first"),
-    ("best_choice", lambda lps, per: float(max(lp.sum() for lp in lps)), "int indices"),
+    ("best_choice", lambda lps, per: float(max(lp.sum() for lp in lps)), "one int index"),
     ("run_tools", run_tools_with_eval, "that is eval"),
     ("run_tools", run_tools_with(cut=False), "kept what the model wrote after <|/calc|>"),
     ("run_tools", run_tools_with(across=False), "split over two pieces"),

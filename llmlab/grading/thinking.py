@@ -59,7 +59,8 @@ def check_choice_logprob(fn, rng):
     for start, shift in cases:
         logits = (rng.normal(0, 3, size=(T, V)) + shift).astype(np.float32)
         ids = rng.integers(0, V, size=T)
-        when = say("check.thinking.when_choice", T=T, V=V, start=start, shift=f"{shift:g}")
+        key = "check.thinking.when_shifted" if shift else "check.thinking.when_choice"
+        when = say(key, T=T, V=V, start=start, shift=f"{shift:g}")
         got = _number(call(fn, logits, ids.copy(), start, when=when), name, when)
         want = choice_logprob_reference(logits, ids, start)
         if not np.isfinite(got):
@@ -124,7 +125,7 @@ def check_best_choice(fn, rng):
             when = say("check.thinking.when_rows", rows=shown, per_token=per_token)
             got = as_array(call(fn, [r.copy() for r in rows], per_token, when=when), "index", when)
             if got.size != 1 or not np.issubdtype(got.dtype, np.integer):
-                raise Mistake(say("check.thinking.index", when=when))
+                raise Mistake(say("check.thinking.one_index", when=when))
             got = int(got.reshape(()))
             want = best_choice_reference(rows, per_token)
             if got == want:

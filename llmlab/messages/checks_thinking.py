@@ -81,15 +81,22 @@ MESSAGES = {
         "en": "your {name} should be one number, not an array of shape {shape}, {when}.",
         "zh": "{when}，你的{name}应该是一个数，而不是形状为 {shape} 的数组。",
     },
+    "check.thinking.one_index": {
+        "en": "your function should return one int index (e.g. int(np.argmax(scores))), {when}.",
+        "zh": "{when}，你的函数应该返回一个整数下标（例如 int(np.argmax(scores))）。",
+    },
     "check.thinking.index": {
         "en": "your function should return int indices (e.g. int(np.argmax(...))), {when}.",
         "zh": "{when}，你的函数应该返回整数下标（例如 int(np.argmax(...))）。",
     },
     # choice_logprob
     "check.thinking.when_choice": {
-        "en": "for logits ({T}, {V}) (shifted by {shift}), ids ({T},) and start = {start}",
-        "zh": "对于形状为 ({T}, {V}) 的对数值（整体加了 {shift}）、形状为 ({T},) 的 ids 和 "
-        "start = {start}",
+        "en": "for logits ({T}, {V}), ids ({T},) and start = {start}",
+        "zh": "对于形状为 ({T}, {V}) 的对数值、形状为 ({T},) 的 ids 和 start = {start}",
+    },
+    "check.thinking.when_shifted": {
+        "en": "for logits ({T}, {V}) all shifted by {shift}, ids ({T},) and start = {start}",
+        "zh": "对于整体加了 {shift} 的 ({T}, {V}) 对数值、形状为 ({T},) 的 ids 和 start = {start}",
     },
     "check.thinking.not_finite": {
         "en": "your log-probability is not a finite number {when}: adding the same number to "
