@@ -179,10 +179,8 @@ def tool_loop(step_fn, prompt, max_steps, *, run=tools.calculator, cut=True, acr
         end = (text + piece).find(tools.CALL_CLOSE, max(len(text) - size + 1, 0))
         if not across and tools.CALL_CLOSE not in piece:
             end = -1
-        full, text = (
-            text + piece,
-            (text + piece)[: end + size] if end >= 0 and cut else text + piece,
-        )
+        full = text + piece
+        text = full[: end + size] if end >= 0 and cut else full
         if end >= 0 and append:
             try:
                 result = run(tools.parse_call(full[: end + size]))
