@@ -115,7 +115,7 @@ MESSAGES = {
         "en": "you summed over the whole sequence {when}: only the choice's tokens, ids[start:], "
         "count; the prompt is given, not scored.",
         "zh": "{when}，你把整个序列都加起来了：只有答案的词元 ids[start:] 才算数；"
-        "提示是给定的，不打分。",
+        "提示词是给定的，不打分。",
     },
     "check.thinking.one_late": {
         "en": "you left out the choice's first token {when}: ids[start] is scored too, by row "
@@ -125,7 +125,7 @@ MESSAGES = {
     "check.thinking.one_early": {
         "en": "you scored one prompt token too many {when}: the choice starts at ids[start], "
         "scored by row start - 1.",
-        "zh": "{when}，你多算了一个提示里的词元：答案从 ids[start] 开始，用第 start - 1 行打分。",
+        "zh": "{when}，你多算了一个提示词里的词元：答案从 ids[start] 开始，用第 start - 1 行打分。",
     },
     "check.thinking.raw_logits": {
         "en": "you summed raw logits {when}: turn each row into log-probabilities first with "
@@ -186,7 +186,7 @@ MESSAGES = {
     "check.thinking.when_script": {
         "en": "for prompt {prompt}, a model writing {pieces} (<echo> repeats the last result), "
         "and max_steps = {n}",
-        "zh": "对于提示 {prompt}、依次写出 {pieces} 的模型（<echo> 会复述最后一个结果）"
+        "zh": "对于提示词 {prompt}、依次写出 {pieces} 的模型（<echo> 会复述最后一个结果）"
         "和 max_steps = {n}",
     },
     "check.thinking.not_text": {
@@ -199,7 +199,7 @@ MESSAGES = {
         "then run any code on your computer. Use llmlab.tools.calculator, which only does "
         "integer + - * and refuses the rest with a sentence.",
         "zh": "{when}，你的循环把模型写的文字当作 Python 代码来算了（2**10 写成了 1024，或 "
-        "len('abc')*7 写成了 21）：这就是 eval，模型（或者写提示的人）就能在你的电脑上运行任意"
+        "len('abc')*7 写成了 21）：这就是 eval，模型（或者写提示词的人）就能在你的电脑上运行任意"
         "代码。请用 llmlab.tools.calculator，它只算整数的 + - *，其余的一律用一句话拒绝。",
     },
     "check.thinking.not_cut": {
