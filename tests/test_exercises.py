@@ -53,7 +53,7 @@ def code_cells(path: Path) -> list[str]:
     return [cell.source for cell in nb.cells if cell.cell_type == "code"]
 
 
-def test_there_is_an_exercise_notebook_for_each_lesson_from_01_to_12():
+def test_there_is_an_exercise_notebook_for_each_lesson_from_01_to_13():
     assert [p.stem for p in LEARNERS["en"]] == [
         "01_probability",
         "02_tokens",
@@ -67,6 +67,7 @@ def test_there_is_an_exercise_notebook_for_each_lesson_from_01_to_12():
         "10_finetuning",
         "11_preferences",
         "12_efficiency",
+        "13_thinking",
     ]
 
 

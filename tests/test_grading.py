@@ -21,7 +21,7 @@ def good_softmax(logits):
     return e / e.sum(-1, keepdims=True)
 
 
-def test_every_lesson_from_01_to_12_has_three_to_six_tasks():
+def test_every_lesson_from_01_to_13_has_three_to_six_tasks():
     lessons = {task.lesson for task in grading.TASKS.values()}
     assert lessons == {
         "01_probability",
@@ -36,6 +36,7 @@ def test_every_lesson_from_01_to_12_has_three_to_six_tasks():
         "10_finetuning",
         "11_preferences",
         "12_efficiency",
+        "13_thinking",
     }, "every exercise notebook needs its checks"
     for lesson in lessons:
         assert 3 <= len(grading.lesson_tasks(lesson)) <= 6, f"{lesson} should have 3-6 tasks"

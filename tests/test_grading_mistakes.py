@@ -19,6 +19,7 @@ import pytest
 from test_grading_efficiency import MISTAKES as EFFICIENCY_MISTAKES
 from test_grading_finetuning import MISTAKES as FINETUNING_MISTAKES
 from test_grading_preferences import MISTAKES as PREFERENCE_MISTAKES
+from test_grading_thinking import MISTAKES as THINKING_MISTAKES
 
 import llmlab.grading as grading
 from llmlab import loss, probability, sampling, tokenizer
@@ -215,8 +216,8 @@ MISTAKES = [
     ("cached_attention", attend_all_slots, "empty cache slots"),
     ("cached_attention", attend_before_pos, "cannot see itself"),
 ]  # fmt: skip
-# Exercises 10-12 plant theirs next to their other tests (tests/test_grading_<topic>.py).
-MISTAKES += FINETUNING_MISTAKES + PREFERENCE_MISTAKES + EFFICIENCY_MISTAKES
+# Exercises 10-13 plant theirs next to their other tests (tests/test_grading_<topic>.py).
+MISTAKES += FINETUNING_MISTAKES + PREFERENCE_MISTAKES + EFFICIENCY_MISTAKES + THINKING_MISTAKES
 
 
 @pytest.mark.parametrize(

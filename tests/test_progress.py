@@ -109,7 +109,7 @@ def test_the_view_lists_every_exercise_and_task_of_the_registry():
     view = llmlab.progress()
     lessons = sorted({t.lesson for t in TASKS.values()})
     assert list(view.exercises) == lessons
-    assert [lesson[:2] for lesson in lessons] == [f"{n:02d}" for n in range(1, 13)]
+    assert [lesson[:2] for lesson in lessons] == [f"{n:02d}" for n in range(1, 14)]
     for lesson, tasks in view.exercises.items():
         assert [row[0] for row in tasks] == lesson_tasks(lesson), f"{lesson}: every task, in order"
         assert [row[1] for row in tasks] == [TASKS[t].title for t in lesson_tasks(lesson)]

@@ -12,7 +12,8 @@ Files, in reading order:
 3. report.py  - ✅/❌ display with a hint, and the JSON the batch grader reads.
 4. one module of checks per lesson: probability (01), tokens (02), sampling (03), loss (04),
    embeddings (05), attention (06), transformer (07), pretraining (08), generation (09),
-   finetuning (10), preferences (11), efficiency (12).
+   finetuning (10), preferences (11), efficiency (12),
+   thinking and thinking_retrieval (13).
 The batch grader is `python -m llmlab.grade` (llmlab/grade.py); its parts, in reading order:
 5. sandbox.py   - a kernel process per notebook: scratch folder, own session, limits, own user.
 6. kernel.py    - that kernel: runs the cells, calls the learner's functions on request.
@@ -39,6 +40,8 @@ from llmlab.grading import (  # noqa: F401  (importing registers each lesson's t
     pretraining,
     probability,
     sampling,
+    thinking,
+    thinking_retrieval,
     tokens,
     transformer,
 )
