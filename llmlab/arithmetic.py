@@ -144,12 +144,6 @@ def train_adder(model: GPT, tokenizer: Any, fmt: str, cfg: Any, *, n_train: int,
                batch_fn=example_batch)  # fmt: skip
 
 
-@nnx.jit
-def _next_token(model: GPT, window: jax.Array, length: jax.Array) -> jax.Array:
-    """The greedy next token after the first `length` tokens of window (1, T)."""
-    return jnp.argmax(model(window)[0, length - 1])
-
-
 def solve_with_tools(model: GPT, tokenizer: Any, prompt: str) -> list[Any]:
     """Greedy generation through `llmlab.tools.run_with_tools`: the calculator runs each call.
 
@@ -164,7 +158,7 @@ def solve_with_tools(model: GPT, tokenizer: Any, prompt: str) -> list[Any]:
     Example: context(solve_with_tools(adder, tok, "345+12=")) ->
         "345+12=<|calc|>345+12<|/calc|>=357\\n"
     """
-    from llmlab.tools import run_with_tools
+    from llmlab.tools import next_token, run_with_tools
 
     T = model.config.block_size
     model.eval()
@@ -173,9 +167,7 @@ def solve_with_tools(model: GPT, tokenizer: Any, prompt: str) -> list[Any]:
         ids = tokenizer.encode(text, allowed_special="all")
         if text.endswith(STOP) or len(ids) >= T:
             return ""
-        window = np.zeros((1, T), np.int32)
-        window[0, : len(ids)] = ids
-        return tokenizer.decode([int(_next_token(model, jnp.asarray(window), len(ids)))])
+        return tokenizer.decode([next_token(model, ids)])
 
     return run_with_tools(step, prompt, max_steps=T)
 

@@ -16,10 +16,13 @@ else, so a model (or a prompt written by someone else) can never make it run cod
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from typing import Any, NamedTuple
 
+import jax
 import jax.numpy as jnp
+import numpy as np
+from flax import nnx
 
 from llmlab.i18n import say
 
@@ -233,8 +236,27 @@ def greedy_step(model: Any, tokenizer: Any, stop: Iterable[str] = ()) -> Callabl
 
     def step(text: str) -> str:
         ids = tokenizer.encode(text, allowed_special="all")[-block_size:]
-        logits = model(jnp.asarray([ids], jnp.int32))[0, -1]  # (V,): the next token's scores
-        piece = tokenizer.decode([int(jnp.argmax(logits))])
+        piece = tokenizer.decode([int(next_token(model, ids))])
         return "" if piece in stop else piece
 
     return step
+
+
+@nnx.jit
+def _argmax_after(model: Any, window: jax.Array, length: jax.Array) -> jax.Array:
+    """The argmax token after the first `length` tokens of window (1, T)."""
+    return jnp.argmax(model(window)[0, length - 1])
+
+
+def next_token(model: Any, ids: Sequence[int]) -> int:
+    """The model's most likely token after `ids` (1 to block_size token ids).
+
+    The ids are padded to the model's block_size, so every call has the same shape and is
+    compiled once; the causal mask keeps the padding from changing the prediction.
+    """
+    T = model.config.block_size
+    if not 1 <= len(ids) <= T:
+        raise ValueError(f"expected 1 to block_size = {T} token ids, got {len(ids)}")
+    window = np.zeros((1, T), np.int32)
+    window[0, : len(ids)] = ids
+    return int(_argmax_after(model, jnp.asarray(window), len(ids)))

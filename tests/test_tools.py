@@ -229,3 +229,6 @@ def test_greedy_step_gives_the_models_most_likely_next_token_as_text():
     assert tools.greedy_step(model, tok, stop=[want])(text) == "", "a stop token ends the loop"
     events = run_with_tools(tools.greedy_step(model, tok), "1+1=", max_steps=5)
     assert events[-1].kind == "stop" and context(events).startswith("1+1=")
+    for bad in ([], list(range(model.config.block_size + 1))):
+        with pytest.raises(ValueError, match=f"1 to block_size = 64 token ids, got {len(bad)}"):
+            tools.next_token(model, bad)
