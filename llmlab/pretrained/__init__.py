@@ -16,6 +16,7 @@ tang_chat    the same, after SFT          the same              1,459,328   4.36
 add_direct   2, 4, 64, 64                 14 chars + 2 tool     105,216     1.101**   214 kB
 add_scratch  the same                     the same              105,216     0.085**   214 kB
 add_tool     the same                     the same              105,216     0.001**   214 kB
+follow       2, 4, 64, 96                 78 chars + 2 data     111,360     0.040***  227 kB
 ===========  ===========================  ====================  ==========  ========  =======
 
 Validation loss: mean cross-entropy (nats per character) over 200 random batches of the last
@@ -27,6 +28,9 @@ conversations of the instruction set (tang_base scores 9.34 there), after 600 SF
 **The adders (`llmlab.data.arithmetic`: the answer at once, a scratchpad of column sums, or a
 calculator call): the masked loss on what the model writes, for 2,000 held-out problems, after
 800 steps of 64 problems; accuracy by digits: `benchmarks/arithmetic.py`.
+***follow (`llmlab.pretrained.follow`, `llmlab.injection`): applies a command to a piece of
+text, with or without data markers; the masked loss on the answers of 2,000 held-out requests,
+after 1,500 steps of 64; accuracy and injection rates: `benchmarks/injection.py`.
 All were made by one command, `python -m llmlab.pretrained build` (recipes and seeds in
 `llmlab/pretrained/build.py`).
 """
@@ -40,7 +44,8 @@ from typing import Any
 from llmlab.checkpoint import load_checkpoint
 from llmlab.model import GPT
 
-NAMES = ("shakespeare", "tang", "tang_base", "tang_chat", "add_direct", "add_scratch", "add_tool")
+NAMES = ("shakespeare", "tang", "tang_base", "tang_chat", "add_direct", "add_scratch", "add_tool",
+         "follow")  # fmt: skip
 
 
 def path(name: str) -> Path:

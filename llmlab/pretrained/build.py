@@ -105,7 +105,7 @@ def adder_config(vocab_size: int) -> GPTConfig:
 ADD_TRAIN = TrainConfig(batch_size=64, block_size=ADD_CONTEXT, lr=3e-3, min_lr=1e-4, max_steps=800,
                         eval_interval=200, eval_iters=20, log_interval=50)  # fmt: skip
 ADD_PROBLEMS = 30_000  # training problems, drawn from the train split with seed 0
-ORDER = ("shakespeare", "tang", "tang_base", "tang_chat", *ADDERS)
+ORDER = ("shakespeare", "tang", "tang_base", "tang_chat", *ADDERS, "follow")
 
 
 def _reporter(name: str, verbose: bool):
@@ -126,6 +126,10 @@ def build(name: str, out_dir: Path = HERE, verbose: bool = True) -> dict:
         return build_chat(out_dir, verbose)
     if name in ADDERS:
         return build_adder(name, out_dir, verbose)
+    if name == "follow":  # the instruction follower of prompt injection (follow.py)
+        from llmlab.pretrained.follow import build_follow
+
+        return build_follow(out_dir, verbose, _reporter(name, verbose))
     corpus, model_preset, cfg, make_tokenizer = RECIPES[name]
     text = load_text(corpus)
     tokenizer = make_tokenizer(text)
