@@ -18,6 +18,7 @@ Shape letters: B batch (requests at once), T time (the model's block size).
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Sequence
 from typing import Any
 
@@ -105,7 +106,9 @@ def run(model: Any, tokenizer: Any, requests: Sequence[tuple[str, str]], guarded
         max_new_tokens: the most tokens to write; default: all the room left in the context.
 
     Returns:
-        each answer without its newline; None where the model never wrote the newline.
+        each answer without its newline; None where the model never wrote the newline
+        (also when the answer cannot fit: with the shipped model's context of 96, keep the
+        data under about 40 characters).
 
     Example: run(model, tok, [("upper", "hello")], guarded=False) -> ["HELLO"]
     """
@@ -142,7 +145,11 @@ def looks_injected(data: str, blocklist: Iterable[str] = SEEN_PHRASES) -> bool:
     if not isinstance(data, str):
         raise TypeError(f"data must be a str, got {type(data).__name__}")
     squashed = " ".join(data.lower().split())
-    return any(" ".join(p.lower().split()) in squashed for p in blocklist)
+    # a phrase must start a word: "no, " is blocked, "casino, " is not
+    return any(
+        re.search(r"(?<![a-z])" + re.escape(" ".join(p.lower().split())), squashed)
+        for p in blocklist
+    )
 
 
 def outcomes(attacks: Sequence[Attack], answers: Sequence[str | None]) -> dict[str, float]:

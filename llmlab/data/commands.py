@@ -124,6 +124,14 @@ def _draw(rng: np.random.Generator, pool: Sequence[str]) -> str:
     return pool[int(rng.integers(len(pool)))]
 
 
+def _text(rng: np.random.Generator, pool: Sequence[str]) -> str:
+    """1 to 3 words of `pool`, joined by a space, a comma or a full stop."""
+    text = _draw(rng, pool)
+    for _ in range(int(rng.integers(3))):
+        text += _draw(rng, (" ", ", ", ". ")) + _draw(rng, pool)
+    return text
+
+
 def make_requests(n: int, split: str, *, seed: int) -> list[Request]:
     """`n` clean requests (one word, no second instruction), the same for the same seed.
 
@@ -163,20 +171,22 @@ def make_training(n: int, *, seed: int, split: str = "train") -> list[tuple[Requ
     """`n` training examples (request, guarded), a quarter of each kind, from `split`'s words:
 
     - unguarded, clean:          "hide: hello="                  -> h*ll*
+      (clean data is 1 to 3 words with spaces, commas or full stops, so the model learns to
+      apply a command to any text, not only to one word)
     - unguarded, change of mind: "hide: hello. no, upper: world=" -> WORLD (latest wins)
     - guarded, clean:            the same with the data between the data markers
     - guarded, with a second instruction inside the data -> the outer command on all of it
     Only SEEN_PHRASES are used.
     """
-    rng = np.random.default_rng(seed)
-    clean = make_requests(n, split, seed=seed + 1)
+    rng, pool = np.random.default_rng(seed), words(split)
     attacks = make_attacks(n, split, seed=seed + 2)
     out = []
     for k in range(n):
         kind = int(rng.integers(4))
         guarded = kind >= 2
         if kind % 2 == 0:
-            out.append((clean[k], guarded))
+            command, text = _draw(rng, list(COMMANDS)), _text(rng, pool)
+            out.append((Request(command, text, apply(command, text)), guarded))
         else:
             a = attacks[k]
             answer = a.wanted if guarded else a.hijacked

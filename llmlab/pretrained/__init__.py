@@ -16,7 +16,7 @@ tang_chat    the same, after SFT          the same              1,459,328   4.36
 add_direct   2, 4, 64, 64                 14 chars + 2 tool     105,216     1.101**   214 kB
 add_scratch  the same                     the same              105,216     0.085**   214 kB
 add_tool     the same                     the same              105,216     0.001**   214 kB
-follow       2, 4, 64, 96                 78 chars + 2 data     111,360     0.040***  227 kB
+follow       2, 4, 64, 96                 78 chars + 2 data     111,360     0.017***  227 kB
 ===========  ===========================  ====================  ==========  ========  =======
 
 Validation loss: mean cross-entropy (nats per character) over 200 random batches of the last
