@@ -77,12 +77,13 @@ def test_the_scratchpad_beats_the_direct_adder_beyond_one_digit(edition):
 
 
 def test_the_tool_is_always_right_when_run_and_never_when_not(edition):
-    _, _, printed, _ = edition
+    lang, _, printed, _ = edition
     run = _one(r"add_tool: (.*)", printed, "the tool cell")
     unrun = _one(r"add_tool, not run: (.*)", printed, "the tool cell")
     assert re.findall(r"(\d+)%", run) == ["100"] * 4, f"with the calculator: {run}"
     assert re.findall(r"(\d+)%", unrun) == ["0"] * 4, f"without the calculator: {unrun}"
-    assert "calculator error" in printed, "the hostile calls must be answered by a sentence"
+    refusal = {"en": "calculator error", "zh": "计算器错误"}[lang]  # the library speaks `lang`
+    assert refusal in printed, f"{lang}: the hostile calls must be answered by a sentence"
 
 
 def test_retrieval_and_rag_figures_are_the_ones_the_prose_states(edition):
@@ -133,4 +134,5 @@ def test_the_multiple_choice_score_is_at_chance_as_the_prose_says(edition):
 def test_the_limits_cells_show_the_context_message(edition):
     lang, prose, printed, _ = edition
     held = _one(r"the model's context holds (\d+)", printed, "the context-window cell")
-    assert f"{held} tokens" in prose, f"{lang}: the prose must state the window of {held} tokens"
+    said = {"en": f"{held} tokens", "zh": f"{held} 个词元"}[lang]
+    assert said in prose, f"{lang}: the prose must state the window: {said!r}"
