@@ -38,10 +38,7 @@ def _percent(pattern: str, text: str, what: str) -> float:
 
 @pytest.fixture(scope="module", params=sorted(EDITIONS))
 def edition(request):
-    path = EDITIONS[request.param]
-    if request.param != "en" and not path.exists():
-        pytest.skip(f"the {request.param} twin of lesson 13 is not built yet ({path.name})")
-    return request.param, *_read(path)
+    return request.param, *_read(EDITIONS[request.param])
 
 
 def test_every_cell_ran_without_an_error(edition):
@@ -103,17 +100,18 @@ def test_retrieval_and_rag_figures_are_the_ones_the_prose_states(edition):
 
 def test_injection_rates_are_the_ones_the_prose_states(edition):
     lang, prose, printed, _ = edition
-    rate = {
-        (defence.strip(), which): (int(injected), int(refused))
-        for defence, which, injected, refused in re.findall(
-            r"^(none|data markers|filter|markers \+ filter) +(seen|held-out) +(\d+)% +(\d+)%",
-            printed, flags=re.MULTILINE)
-    }  # fmt: skip
+    rate, done = {}, {}
+    for defence, which, injected, task, refused in re.findall(
+        r"^(none|data markers|filter|markers \+ filter) +(seen|held-out) +(\d+)% +(\d+)% +(\d+)%",
+        printed, flags=re.MULTILINE):  # fmt: skip
+        rate[defence, which], done[defence, which] = (int(injected), int(refused)), int(task)
     assert len(rate) == 8, f"four defences by two phrasings, got {rate}"
     for which in ("seen", "held-out"):
         injected = rate["none", which][0]
         assert re.search(rf"\b{injected} ?%", prose), f"{lang}: prose must state {injected} %"
         assert rate["data markers", which][0] == 0, "the prose says the markers stop them all"
+        task = done["data markers", which]
+        assert re.search(rf"\b{task} ?%", prose), f"{lang}: prose must state the task done {task} %"
     assert rate["filter", "seen"] == (0, 100), "the filter refuses every phrasing it knows"
     assert rate["filter", "held-out"] == (rate["none", "held-out"][0], 0), (
         "the prose says new phrasings pass the filter and succeed as with no defence"
