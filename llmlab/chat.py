@@ -23,6 +23,7 @@ import jax
 import jax.numpy as jnp
 import numpy as np
 
+from llmlab.i18n import say
 from llmlab.loss import nll
 from llmlab.tokenizer.extend import add_tokens
 
@@ -209,8 +210,7 @@ def reply(
     room = model.config.block_size - len(ids)
     if room < 1:
         raise ValueError(
-            f"the conversation is {len(ids)} tokens with the answer's role marker, but the "
-            f"model's context holds {model.config.block_size}: shorten the request"
+            say("errors.chat_too_long", length=len(ids), block_size=model.config.block_size)
         )
     limit = room if max_new_tokens is None else max_new_tokens
     if isinstance(limit, bool) or not isinstance(limit, int) or not 1 <= limit <= room:

@@ -131,6 +131,7 @@ def test_the_multiple_choice_score_is_at_chance_as_the_prose_says(edition):
 
 def test_the_limits_cells_show_the_context_message(edition):
     lang, prose, printed, _ = edition
-    held = _one(r"the model's context holds (\d+)", printed, "the context-window cell")
+    window = {"en": r"the model's context holds (\d+)", "zh": r"模型的上下文只能容纳 (\d+) 个"}
+    held = _one(window[lang], printed, "the context-window cell")
     said = {"en": f"{held} tokens", "zh": f"{held} 个词元"}[lang]
     assert said in prose, f"{lang}: the prose must state the window: {said!r}"

@@ -6,6 +6,13 @@ both languages: they are what the learner types.
 """
 
 MESSAGES = {
+    # --- a chat longer than the model's context (llmlab.chat.reply) -----------------------
+    "errors.chat_too_long": {
+        "en": "the conversation is {length} tokens with the answer's role marker, but the "
+        "model's context holds {block_size}: shorten the request",
+        "zh": "这段对话连同回答的角色标记共 {length} 个词元，但模型的上下文只能容纳 {block_size} "
+        "个：请把请求写短一些",
+    },
     # --- sampling knobs (llmlab.sampling, llmlab.generate) ---------------------------------
     "errors.temperature_negative": {
         "en": "temperature must be a number >= 0 (0 means greedy), got {value}",
