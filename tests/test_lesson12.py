@@ -6,52 +6,34 @@ that changes a measurement must fail here until the prose is brought up to date.
 
 from __future__ import annotations
 
-import json
 import re
 from pathlib import Path
 
 import pytest
+from saved_notebooks import assert_every_cell_ran, one, read_saved
 
 ROOT = Path(__file__).resolve().parent.parent
 EDITIONS = {"en": ROOT / "notebooks" / "12_efficiency.ipynb",
             "zh": ROOT / "notebooks" / "zh" / "12_efficiency.ipynb"}  # fmt: skip
 
 
-def _read(path: Path) -> tuple[str, str, list[dict]]:
-    """(markdown text, printed text, code cells) of a built notebook."""
-    cells = json.loads(path.read_text(encoding="utf-8"))["cells"]
-    prose = "\n".join("".join(c["source"]) for c in cells if c["cell_type"] == "markdown")
-    code = [c for c in cells if c["cell_type"] == "code"]
-    printed = "\n".join("".join(o.get("text", "")) for c in code for o in c.get("outputs", []))
-    return prose, printed, code
-
-
-def _one(pattern: str, text: str, what: str) -> str:
-    found = re.search(pattern, text)
-    assert found, f"{what}: expected text matching {pattern!r}, found none"
-    return found.group(1)
-
-
 @pytest.fixture(scope="module", params=sorted(EDITIONS))
 def edition(request):
-    return request.param, *_read(EDITIONS[request.param])
+    return request.param, *read_saved(EDITIONS[request.param])
 
 
 def test_every_cell_ran_without_an_error(edition):
     lang, _, _, code = edition
-    errors = [o for c in code for o in c.get("outputs", []) if o["output_type"] == "error"]
-    assert not errors, f"{lang}: a cell failed: {errors[:1]}"
-    silent = [i for i, c in enumerate(code) if not c.get("outputs")]
-    assert not silent, f"{lang}: code cells {silent} have no saved output; rebuild the notebook"
+    assert_every_cell_ran(lang, code)
 
 
 def test_the_token_budget_and_the_shipped_models_loss_are_the_printed_ones(edition):
     lang, prose, printed, _ = edition
-    budget = _one(r"tokens seen by every model: ([\d,]+)", printed, "the sweep cell")
+    budget = one(r"tokens seen by every model: ([\d,]+)", printed, "the sweep cell")
     assert budget in prose, f"{lang}: the prose must state the budget the sweep printed, {budget}"
-    loss = float(_one(r"float32 .*validation loss ([\d.]+)", printed, "the quantisation table"))
+    loss = float(one(r"float32 .*validation loss ([\d.]+)", printed, "the quantisation table"))
     assert f"{loss:.3f}" in prose, f"{lang}: the prose must give the shipped loss {loss:.3f}"
-    line = float(_one(r"predicted loss at N = [\d,]+: ([\d.]+)", printed, "the fit cell"))
+    line = float(one(r"predicted loss at N = [\d,]+: ([\d.]+)", printed, "the fit cell"))
     assert line > loss + 0.1, f"the prose says {loss} is far below the line's {line}"
 
 
@@ -66,7 +48,7 @@ def test_emergence_picture_is_flat_then_jumps_as_the_prose_says(edition):
 
 def test_quantisation_ratios_and_texts_are_the_ones_the_prose_states(edition):
     lang, prose, printed, _ = edition
-    size = {name: int(_one(rf"{name} +([\d,]+) bytes", printed, name).replace(",", ""))
+    size = {name: int(one(rf"{name} +([\d,]+) bytes", printed, name).replace(",", ""))
             for name in ("float32", "int8", "int4")}  # fmt: skip
     assert f"{size['float32'] / size['int8']:.1f}" == "3.6" and "3.6" in prose, (
         f"{lang}: int8 is {size['float32'] / size['int8']:.2f} times smaller; prose says 3.6"
@@ -101,26 +83,26 @@ def test_the_soft_target_student_is_ahead_at_every_measurement(edition):
 def test_speculative_decoding_figures_match_the_prose(edition):
     lang, prose, printed, _ = edition
     assert "identical greedy text for all 54 tokens: True" in printed
-    per_token = _one(r"target passes per token ([\d.]+)", printed, "the speculative cell")
+    per_token = one(r"target passes per token ([\d.]+)", printed, "the speculative cell")
     assert per_token in prose, f"{lang}: the prose must state {per_token} target passes/token"
-    speed_up = float(_one(r"speed-up x([\d.]+)", printed, "the timing cell"))
+    speed_up = float(one(r"speed-up x([\d.]+)", printed, "the timing cell"))
     assert speed_up < 1, f"the prose says speculative decoding was slower, measured x{speed_up}"
-    formula = float(_one(r"γ = 4: ([\d.]+) tokens per round", printed, "the formula cell"))
-    measured = float(_one(r"rounds = ([\d.]+) tokens per round", printed, "the formula cell"))
+    formula = float(one(r"γ = 4: ([\d.]+) tokens per round", printed, "the formula cell"))
+    measured = float(one(r"rounds = ([\d.]+) tokens per round", printed, "the formula cell"))
     assert 1 <= formula <= 5 and 1 <= measured <= 5, "a round yields 1 to γ + 1 tokens"
 
 
 def test_batching_and_data_parallel_show_what_the_prose_says(edition):
     _, _, printed, _ = edition
     assert "each row equals its prompt generated alone" in printed
-    static = int(_one(r"static batches: (\d+) steps", printed, "the batching cell"))
-    continuous = int(_one(r"continuous: +(\d+) steps", printed, "the batching cell"))
+    static = int(one(r"static batches: (\d+) steps", printed, "the batching cell"))
+    continuous = int(one(r"continuous: +(\d+) steps", printed, "the batching cell"))
     assert continuous < static, "continuous batching must need fewer steps, as the prose says"
     held = re.findall(r"holds windows (\d+)\.\.(\d+) of the batch of 8", printed)
     assert [(int(a), int(b)) for a, b in held] == [(0, 1), (2, 3), (4, 5), (6, 7)], (
         f"four devices, two of the eight windows each, as the prose says; got {held}"
     )
-    diff = float(_one(r"1-device gradients: ([\d.e+-]+)", printed, "the data-parallel cell"))
+    diff = float(one(r"1-device gradients: ([\d.e+-]+)", printed, "the data-parallel cell"))
     assert diff < 1e-5, f"4-device gradients must equal 1-device ones up to rounding, got {diff}"
 
 

@@ -6,53 +6,35 @@ that changes a measurement must fail here until the prose is brought up to date.
 
 from __future__ import annotations
 
-import json
 import re
 from pathlib import Path
 
 import pytest
+from saved_notebooks import assert_every_cell_ran, one, read_saved
 
 ROOT = Path(__file__).resolve().parent.parent
 EDITIONS = {"en": ROOT / "notebooks" / "13_thinking.ipynb",
             "zh": ROOT / "notebooks" / "zh" / "13_thinking.ipynb"}  # fmt: skip
 
 
-def _read(path: Path) -> tuple[str, str, list[dict]]:
-    """(markdown text, printed text, code cells) of a built notebook."""
-    cells = json.loads(path.read_text(encoding="utf-8"))["cells"]
-    prose = "\n".join("".join(c["source"]) for c in cells if c["cell_type"] == "markdown")
-    code = [c for c in cells if c["cell_type"] == "code"]
-    printed = "\n".join("".join(o.get("text", "")) for c in code for o in c.get("outputs", []))
-    return prose, printed, code
-
-
-def _one(pattern: str, text: str, what: str) -> str:
-    found = re.search(pattern, text)
-    assert found, f"{what}: expected text matching {pattern!r}, found none"
-    return found.group(1)
-
-
 def _percent(pattern: str, text: str, what: str) -> float:
-    return float(_one(pattern, text, what)) / 100
+    return float(one(pattern, text, what)) / 100
 
 
 @pytest.fixture(scope="module", params=sorted(EDITIONS))
 def edition(request):
-    return request.param, *_read(EDITIONS[request.param])
+    return request.param, *read_saved(EDITIONS[request.param])
 
 
 def test_every_cell_ran_without_an_error(edition):
     lang, _, _, code = edition
-    errors = [o for c in code for o in c.get("outputs", []) if o["output_type"] == "error"]
-    assert not errors, f"{lang}: a cell failed: {errors[:1]}"
-    silent = [i for i, c in enumerate(code) if not c.get("outputs")]
-    assert not silent, f"{lang}: code cells {silent} have no saved output; rebuild the notebook"
+    assert_every_cell_ran(lang, code)
 
 
 def test_the_tiny_model_neither_copies_nor_learns_from_examples_as_the_prose_says(edition):
     _, _, printed, _ = edition
-    first = float(_one(r"first copy ([\d.]+)", printed, "the copying cell"))
-    second = float(_one(r"repeated copy ([\d.]+)", printed, "the copying cell"))
+    first = float(one(r"first copy ([\d.]+)", printed, "the copying cell"))
+    second = float(one(r"repeated copy ([\d.]+)", printed, "the copying cell"))
     assert second > first - 0.1, f"the prose says the repeat is not easier: {first} -> {second}"
     shots = [float(x) for x in re.findall(r"\d examples: mean ln p\(right answer\) = (-[\d.]+)",
                                           printed)]  # fmt: skip
@@ -69,14 +51,14 @@ def test_the_scratchpad_beats_the_direct_adder_beyond_one_digit(edition):
         assert rows["add_scratch"][d - 1] > rows["add_direct"][d - 1] + 0.15, (
             f"the prose says the scratchpad wins on {d} digits: {rows}"
         )
-    distinct = _one(r"(\d+) distinct 1-digit ones", printed, "the accuracy cell")
+    distinct = one(r"(\d+) distinct 1-digit ones", printed, "the accuracy cell")
     assert re.search(rf"\b{distinct}\b", prose), f"{lang}: the prose must say {distinct} sums"
 
 
 def test_the_tool_is_always_right_when_run_and_never_when_not(edition):
     lang, _, printed, _ = edition
-    run = _one(r"add_tool: (.*)", printed, "the tool cell")
-    unrun = _one(r"add_tool, not run: (.*)", printed, "the tool cell")
+    run = one(r"add_tool: (.*)", printed, "the tool cell")
+    unrun = one(r"add_tool, not run: (.*)", printed, "the tool cell")
     assert re.findall(r"(\d+)%", run) == ["100"] * 4, f"with the calculator: {run}"
     assert re.findall(r"(\d+)%", unrun) == ["0"] * 4, f"without the calculator: {unrun}"
     refusal = {"en": "calculator error", "zh": "计算器错误"}[lang]  # the library speaks `lang`
@@ -89,12 +71,12 @@ def test_retrieval_and_rag_figures_are_the_ones_the_prose_states(edition):
     model = _percent(r"tang model: right poem first for ([\d.]+)%", printed, "retrieval")
     assert chars > model + 0.5, f"the prose says characters win by far: {chars} vs {model}"
     for setting in ("no poem", "retrieved poem"):
-        logp = _one(rf"{setting}: mean ln p\(true first line\) +(-[\d.]+)", printed, setting)
+        logp = one(rf"{setting}: mean ln p\(true first line\) +(-[\d.]+)", printed, setting)
         assert logp in prose, f"{lang}: the prose must give {setting}'s ln p {logp}"
-        exact = _one(rf"{setting}: .*exactly right (\d+)%", printed, setting)
+        exact = one(rf"{setting}: .*exactly right (\d+)%", printed, setting)
         assert exact == "0", f"the prose says the greedy answer is never right ({setting})"
-    gain = _one(r"with the poem: \+([\d.]+) nats", printed, "the RAG cell")
-    times = _one(r"nats, (\d+) times the probability", printed, "the RAG cell")
+    gain = one(r"with the poem: \+([\d.]+) nats", printed, "the RAG cell")
+    times = one(r"nats, (\d+) times the probability", printed, "the RAG cell")
     assert gain in prose and times in prose, f"{lang}: the prose must say +{gain}, x{times}"
 
 
@@ -132,6 +114,6 @@ def test_the_multiple_choice_score_is_at_chance_as_the_prose_says(edition):
 def test_the_limits_cells_show_the_context_message(edition):
     lang, prose, printed, _ = edition
     window = {"en": r"the model's context holds (\d+)", "zh": r"模型的上下文只能容纳 (\d+) 个"}
-    held = _one(window[lang], printed, "the context-window cell")
+    held = one(window[lang], printed, "the context-window cell")
     said = {"en": f"{held} tokens", "zh": f"{held} 个词元"}[lang]
     assert said in prose, f"{lang}: the prose must state the window: {said!r}"
